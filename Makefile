@@ -1,0 +1,65 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (set up, lint, test).
+# Every step is a file target or a quick check, so a second run skips what is already done.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB_URL_FILE := build/database_url
+CSS := build/static/css/imhs.css
+# Each command that touches the database reads the URL the set-up settled on.
+WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"
+
+.PHONY: help run test setup lint fmt check-migrations db browser clean
+
+help:
+	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
+	@echo "make test   set up everything, lint, and run the whole test suite"
+	@echo "make fmt    format the code"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CSS): static/scss/imhs.scss node_modules/.installed
+	npx sass --load-path=node_modules --no-source-map --style=compressed --quiet $< $@
+
+db: $(VENV)/.installed
+	@$(PY) scripts/ensure_database.py $(DB_URL_FILE)
+
+browser:
+	@scripts/ensure_chromium.sh
+
+setup: $(VENV)/.installed node_modules/.installed $(CSS) db
+	@$(WITH_DB) DEBUG=true $(PY) manage.py migrate --no-input -v 0
+
+run: setup
+	@$(WITH_DB) DEBUG=true $(PY) manage.py seed_demo
+	$(WITH_DB) DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: setup
+	$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+test: setup browser lint
+	@$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v 0 \
+		|| (echo "Model changes without a migration: run manage.py makemigrations." && exit 1)
+	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf build $(VENV) node_modules

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImhsConfig(AppConfig):
+    name = "imhs"
+    verbose_name = "Accounts and audit"

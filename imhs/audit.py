@@ -1,0 +1,31 @@
+"""The audit trail: `record(...)` is the one way to write an AuditEvent.
+
+What goes in `detail` is small and never clinical or personal beyond what identifies the
+record: no names, no form contents, no passwords, no tokens.
+"""
+
+from axes.helpers import get_client_ip_address
+
+from imhs.models import AuditEvent
+
+
+def record(action, *, by=None, obj=None, object_type="", object_id="", request=None, detail=None):
+    """Append an audit event.
+
+    `by` is the acting user (None for anonymous). `obj` is a model instance the action concerns;
+    or give `object_type` / `object_id` for something that is not one (a failed lookup, say).
+    `request` supplies the client IP (through the trusted-proxy rules in settings).
+    """
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+    if by is not None and not by.is_authenticated:
+        by = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=by,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip_address=get_client_ip_address(request) if request is not None else None,
+        detail=detail or {},
+    )

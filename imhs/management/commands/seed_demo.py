@@ -1,0 +1,44 @@
+"""Create the synthetic demo sign-ins. Idempotent; refused unless DEBUG is on."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from imhs.demo import DEMO_USERS
+from imhs.models import User
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the synthetic demo users (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Demo accounts with a published password must never reach a real service.
+            raise CommandError("seed_demo only runs with DEBUG on: it creates demo sign-ins.")
+        password = settings.DEMO_PASSWORD
+        created_count = 0
+        for email, given, family, role, profession, job_title, base in DEMO_USERS:
+            user, created = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "given_name": given,
+                    "family_name": family,
+                    "role": role,
+                    "profession": profession,
+                    "job_title": job_title,
+                    "base": base,
+                    "work_phone": "01698 000000",
+                    "is_active": True,
+                },
+            )
+            # Hashing is deliberately slow (Argon2): only do it when the password is wrong.
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            created_count += created
+        self.stdout.write(f"Demo users ready ({created_count} new, {len(DEMO_USERS)} in all).")
+        self.stdout.write("")
+        self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Password for every demo user: {password}")
+        for email, given, family, role, profession, *_ in DEMO_USERS:
+            label = f"{role.label}, {profession.label}"
+            self.stdout.write(f"  {email:<30} {given} {family} ({label})")

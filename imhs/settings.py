@@ -1,0 +1,340 @@
+"""Settings for the IMHS referral system: one file, driven by the environment.
+
+Every value comes from an environment variable (or a git-ignored `.env` file beside
+manage.py, for local development). Bad values stop start-up with a message naming the
+variable: a service holding health data about babies must not limp along half-configured.
+See `.env.example` for every variable.
+"""
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _choice(name, choices, default):
+    """An environment value that must be one of `choices`; anything else stops start-up."""
+    value = env.str(name, default=default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not allowed; use one of: {', '.join(sorted(choices))}."
+        )
+    return value
+
+
+def _bool(name, default):
+    # django-environ reads any unknown word as False; a typo such as DEBUG=ture must not
+    # silently mean "production", nor SESSION_COOKIE_SECURE=flase mean "insecure".
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def _int(name, default, minimum):
+    try:
+        value = env.int(name, default=default)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number.") from exc
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}.")
+    return value
+
+
+# --- Core --------------------------------------------------------------------------------
+
+DEBUG = _bool("DEBUG", False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (50 or more random characters)."
+        )
+    # Development only: a fixed, obviously insecure key so sessions survive restarts.
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-imhs"  # noqa: S105
+elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured("SECRET_KEY is too weak: use 50 or more random characters.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# The public address of the service, used in emails (sign-in and password-reset links).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the service's https:// address.")
+
+INSTALLED_APPS = [
+    "imhs",  # first, so its templates (registration, admin overrides) win
+    "patients",
+    "referrals",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "localflavor",
+    "phonenumber_field",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so it sees the authenticated user and can answer a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "imhs.urls"
+WSGI_APPLICATION = "imhs.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "imhs.context_processors.service",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------
+
+# The local server over its socket, as the current user, unless told otherwise.
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///imhs")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60, 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and authentication ---------------------------------------------------------
+
+AUTH_USER_MODEL = "imhs.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out sign-in before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "imhs.backends.EmailBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+CSRF_FAILURE_VIEW = "imhs.views.csrf_failure"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# NCSC guidance: length and a deny-list, no composition or rotation rules.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to patient data
+
+# django-axes: lock by username and by username + IP, never by IP alone (one office, one IP).
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, 1)
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind proxies (a load balancer), the client IP is the X-Forwarded-For entry added by the
+# outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a
+# client cannot spoof its address by sending its own header. 0 = no proxy: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0, 0)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# --- Sessions, cookies and security headers ----------------------------------------------
+
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime of a signed-in session
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE", not DEBUG)
+if not DEBUG and not (SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE):
+    raise ImproperlyConfigured("Cookies must be Secure when DEBUG is off.")
+
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+if env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    # e.g. "HTTP_X_FORWARDED_PROTO,https" when TLS ends at a trusted proxy.
+    SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER"))
+SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# django-csp 4: everything from our own origin; no inline script or style anywhere. The one
+# inline script (NHS.UK frontend's "js-enabled" body class, which must run before first paint)
+# carries a per-response nonce instead of 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    },
+}
+
+# --- Email -------------------------------------------------------------------------------
+
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS[
+    _choice("EMAIL_BACKEND", _EMAIL_BACKENDS, "console" if DEBUG else "smtp")
+]
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = _int("EMAIL_PORT", 587, 1)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Infant Mental Health Service <imhs-noreply@example.nhs.scot>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks --------------------------------------------------------------------
+
+# "database": queued in PostgreSQL and run by `manage.py db_worker` (production), so an email
+# survives an SMTP outage. "immediate": run in-process (development and tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            _choice("TASKS_BACKEND", _TASK_BACKENDS, "immediate" if DEBUG else "database")
+        ],
+    }
+}
+
+# --- Static files ------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "build" / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Our stylesheet, compiled from NHS.UK frontend's Sass by `make` (see ADR 0002).
+    BASE_DIR / "build" / "static",
+    # NHS.UK frontend's own JavaScript and images, straight from the npm package.
+    ("nhsuk-frontend", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Forms -------------------------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
+CRISPY_TEMPLATE_PACK = "nhsuk"
+CRISPY_FAIL_SILENTLY = not DEBUG
+PHONENUMBER_DEFAULT_REGION = "GB"
+
+# --- Locale ------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging -----------------------------------------------------------------------------
+
+LOG_LEVEL = _choice("LOG_LEVEL", {"debug", "info", "warning", "error"}, "info").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- The service -------------------------------------------------------------------------
+
+# Shown on public pages, letters and error pages; kept here so one edit changes them all.
+SERVICE = {
+    "name": "Infant Mental Health Service",
+    "organisation": "NHS Lanarkshire",
+    # The header shows the NHS logo followed by the board's name, as NHS Scotland boards do.
+    "board": "Lanarkshire",
+    "team": "Infant Mental Health Team",
+    "address_lines": ["Buchanan Centre", "126-130 Main Street", "Coatbridge", "Lanarkshire"],
+    "postcode": "ML5 3BJ",
+    "phone": "01698 754609",
+    "hours": "9am to 5pm, Monday to Friday",
+}
+
+# Demo sign-ins (seed_demo) all share this password; refused unless DEBUG is on.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-imhs-2026")

@@ -1,0 +1,1 @@
+"""Infants, carers, GP practices and postcodes: built in issue 3."""

@@ -1,0 +1,1 @@
+"""Referrals and their journey: built from issue 5 on."""

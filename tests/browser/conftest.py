@@ -1,0 +1,76 @@
+"""Real-browser tests: Playwright driving Debian's chromium against Django's live server.
+
+One browser for the whole session (pytest-playwright's session fixture); each test gets a fresh
+context and page. Helpers here check accessibility with axe-core and collect console errors.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM in the same test
+# would otherwise refuse to run ("SynchronousOnlyOperation").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def chromium_path():
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(found).exists():
+        # Never skip: a browser test that did not run must not look like a pass.
+        pytest.fail("chromium is not installed: run scripts/ensure_chromium.sh (make test does).")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": chromium_path(),
+        "args": [
+            "--no-sandbox",  # tests run as root in CI
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            # The machine has no network beyond package registries: stop chromium trying.
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors (including CSP violations) seen by the page during the test."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def axe_violations(page):
+    """Run axe-core on the current page; return WCAG 2.x A/AA violations as short strings.
+
+    `evaluate` is not subject to the page's CSP (an injected <script> tag would be).
+    """
+    page.evaluate(AXE_SOURCE.read_text())
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(', ')})`)",
+        WCAG_TAGS,
+    )
+    return violations
+
+
+@pytest.fixture
+def assert_accessible(page):
+    def check():
+        violations = axe_violations(page)
+        assert violations == [], "\n".join(violations)
+
+    return check

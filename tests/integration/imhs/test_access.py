@@ -1,0 +1,82 @@
+"""Role-based access: anonymous people sign in first; the wrong role gets 403 and is audited."""
+
+import pytest
+from django.urls import reverse
+
+from imhs.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN_PAGES = ["home", "referrals:mine", "referrals:dashboard", "password_change"]
+PUBLIC_PAGES = ["start", "accessibility", "privacy", "login", "password_reset"]
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+def test_anonymous_visitor_is_sent_to_sign_in(client, name):
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_need_no_sign_in(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_referrer_on_a_team_page_gets_403_and_an_audit_event(client, referrer):
+    client.force_login(referrer)
+
+    response = client.get(reverse("referrals:dashboard"))
+
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert (event.actor, event.detail) == (referrer, {"view": "referrals:dashboard"})
+
+
+def test_team_member_on_a_referrer_page_gets_403(client, team_member):
+    client.force_login(team_member)
+    assert client.get(reverse("referrals:mine")).status_code == 403
+
+
+@pytest.mark.parametrize("fixture", ["team_member", "service_lead"])
+def test_team_roles_reach_the_dashboard(client, request, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse("referrals:dashboard")).status_code == 200
+
+
+def test_deactivated_user_is_treated_as_signed_out(client, referrer):
+    client.force_login(referrer)
+    referrer.is_active = False
+    referrer.save(update_fields=["is_active"])
+
+    assert client.get(reverse("referrals:mine")).status_code == 302
+
+
+@pytest.mark.parametrize("name", [*PUBLIC_PAGES, "referrals:mine"])
+def test_every_response_carries_the_content_security_policy(client, referrer, name):
+    client.force_login(referrer)
+    csp = client.get(reverse(name))["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert "base-uri 'none'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_error_pages_carry_the_headers_too(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_csrf_failure_gets_a_plain_explanation(referrer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x@example.org", "password": "y"})
+    assert response.status_code == 403
+    assert "Your page had been open too long" in response.content.decode()

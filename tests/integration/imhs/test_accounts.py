@@ -1,0 +1,188 @@
+"""Signing in and out, passwords, and the audit events they leave."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from imhs.models import AuditAction, AuditEvent
+from tests.factories import ReferrerFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+SAME_MESSAGE = "Enter a correct email address and password"
+
+
+def sign_in(client, email, password=PASSWORD):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_sign_in_page_is_nhs_styled_and_public(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="nhsuk-header' in html
+    assert 'name="username"' in html
+    assert "novalidate" in html
+
+
+def test_sign_in_is_case_insensitive_and_lands_referrer_on_their_referrals(client):
+    ReferrerFactory(email="hv.test@example.org", password=PASSWORD)
+
+    response = sign_in(client, "  HV.Test@Example.org ")
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).url == reverse("referrals:mine")
+
+
+def test_team_member_lands_on_the_dashboard(client):
+    TeamMemberFactory(email="team.test@example.org", password=PASSWORD)
+
+    sign_in(client, "team.test@example.org")
+
+    assert client.get(reverse("home")).url == reverse("referrals:dashboard")
+    assert client.get(reverse("referrals:dashboard")).status_code == 200
+
+
+def test_sign_in_gives_a_new_session_key(client):
+    ReferrerFactory(email="fixation@example.org", password=PASSWORD)
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+
+    sign_in(client, "fixation@example.org")
+
+    assert client.session.session_key != before
+
+
+def test_successful_sign_in_is_audited_without_the_password(client):
+    user = ReferrerFactory(email="audited@example.org", password=PASSWORD)
+
+    sign_in(client, "audited@example.org")
+
+    event = AuditEvent.objects.get(action=AuditAction.SIGN_IN)
+    assert event.actor == user
+    assert event.ip_address == "127.0.0.1"
+    assert PASSWORD not in str(event.detail)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client):
+    ReferrerFactory(email="known@example.org", password=PASSWORD)
+
+    wrong_password = sign_in(client, "known@example.org", "not the password at all")
+    unknown_email = sign_in(client, "nobody@example.org", "not the password at all")
+
+    for response in (wrong_password, unknown_email):
+        assert response.status_code == 200
+        assert SAME_MESSAGE in response.content.decode()
+    # What the person typed in the email box is kept for them to correct.
+    assert 'value="nobody@example.org"' in unknown_email.content.decode()
+
+
+def test_failed_sign_ins_are_audited_without_passwords_or_unknown_addresses(client):
+    user = ReferrerFactory(email="known2@example.org", password=PASSWORD)
+
+    sign_in(client, "known2@example.org", "wrong-password-1")
+    sign_in(client, "stranger@example.org", "wrong-password-2")
+
+    failures = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).order_by("id")
+    assert [(e.object_id, e.detail["known_account"]) for e in failures] == [
+        (str(user.pk), True),
+        ("", False),
+    ]
+    stored = " ".join(str(e.detail) + e.object_id for e in failures)
+    assert "wrong-password" not in stored
+    assert "stranger" not in stored
+
+
+def test_sign_out_is_post_only(client, referrer):
+    client.force_login(referrer)
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.get(reverse("referrals:mine")).status_code == 200
+
+
+def test_sign_out_ends_the_session_and_is_audited(client, referrer):
+    client.force_login(referrer)
+
+    response = client.post(reverse("logout"))
+
+    assert response.url == reverse("login")
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, actor=referrer).count() == 1
+    assert client.get(reverse("referrals:mine")).status_code == 302
+
+
+def test_password_change_requires_the_old_password_and_12_characters(client):
+    user = ReferrerFactory(password=PASSWORD)
+    client.force_login(user)
+    url = reverse("password_change")
+
+    short = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "short-pw", "new_password2": "short-pw"}
+    )
+    assert "at least 12 characters" in short.content.decode()
+
+    new = "a much longer new passphrase"
+    done = client.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert done.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, actor=user).exists()
+
+
+def test_password_reset_sends_a_link_through_the_queue(client, django_capture_on_commit_callbacks):
+    user = ReferrerFactory(email="forgetful@example.org", password=PASSWORD)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "Forgetful@example.org"})
+
+    assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["forgetful@example.org"]
+    site = re.escape(settings.SITE_URL)
+    link = re.search(site + r"(/accounts/reset/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new = "another long passphrase here"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.url == reverse("password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PASSWORD_RESET_COMPLETED, actor=user
+    ).exists()
+
+
+def test_password_reset_link_ignores_a_forged_host_header(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.ALLOWED_HOSTS = ["*"]
+    ReferrerFactory(email="target@example.org", password=PASSWORD)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_reset"),
+            {"email": "target@example.org"},
+            HTTP_HOST="attacker.example.net",
+        )
+
+    assert "attacker.example.net" not in mail.outbox[0].body
+    assert settings.SITE_URL in mail.outbox[0].body
+
+
+def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []

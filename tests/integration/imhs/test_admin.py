@@ -1,0 +1,91 @@
+"""The Django admin: staff access follows the role; users are searchable and never deleted."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from imhs.models import AuditAction, AuditEvent, User
+from tests.factories import ReferrerFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_sign_in_goes_through_the_service_sign_in_page(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    login = client.get(response.url)
+    assert login.url.startswith(reverse("login"))
+
+
+def test_referrer_cannot_use_the_admin(client, referrer):
+    client.force_login(referrer)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+def test_team_member_reaches_the_admin_but_not_user_management(client, team_member):
+    client.force_login(team_member)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:imhs_user_changelist")).status_code == 403
+
+
+def test_service_lead_searches_and_filters_users(client, service_lead):
+    ReferrerFactory(given_name="Findable", family_name="Visitor")
+    TeamMemberFactory(given_name="Other", family_name="Colleague")
+    client.force_login(service_lead)
+    url = reverse("admin:imhs_user_changelist")
+
+    found = client.get(url, {"q": "Findable"}).content.decode()
+    assert "Findable Visitor" in found
+    assert "Other Colleague" not in found
+
+    team_only = client.get(url, {"role__exact": "team_member"}).content.decode()
+    assert "Other Colleague" in team_only
+    assert "Findable Visitor" not in team_only
+
+
+def test_service_lead_views_and_changes_are_audited(client, service_lead):
+    person = ReferrerFactory()
+    client.force_login(service_lead)
+    url = reverse("admin:imhs_user_change", args=[person.pk])
+
+    assert client.get(url).status_code == 200
+    view = AuditEvent.objects.get(action=AuditAction.VIEW)
+    assert (view.actor, view.object_id) == (service_lead, str(person.pk))
+
+
+def test_users_cannot_be_deleted_from_the_admin(client, service_lead):
+    person = ReferrerFactory()
+    client.force_login(service_lead)
+    response = client.get(reverse("admin:imhs_user_delete", args=[person.pk]))
+    assert response.status_code == 403
+
+
+def test_audit_trail_is_read_only_in_the_admin(client, service_lead):
+    client.force_login(service_lead)
+    assert client.get(reverse("admin:imhs_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:imhs_auditevent_add")).status_code == 403
+
+
+def test_new_user_from_the_admin_can_set_a_password_by_reset(
+    client, service_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(service_lead)
+    response = client.post(
+        reverse("admin:imhs_user_add"),
+        {
+            "email": "New.Starter@example.org",
+            "given_name": "New",
+            "family_name": "Starter",
+            "role": "referrer",
+            "profession": "family_nurse",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.starter@example.org")
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(user.pk)).exists()
+
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "new.starter@example.org"})
+    assert mail.outbox[0].to == ["new.starter@example.org"]

@@ -1,0 +1,121 @@
+"""The settings fail loudly on bad values, and production settings pass Django's deploy check."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "imhs.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://imhs.example.org",
+    "SITE_URL": "https://imhs.example.org",
+    "EMAIL_BACKEND": "smtp",
+    "TASKS_BACKEND": "database",
+}
+
+
+def run_manage(*args, **env_overrides):
+    """Run manage.py in a fresh interpreter, with only the given settings environment."""
+    # Only the basics of the parent's environment: test-only switches (pytest-env's DEBUG, the
+    # browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) must not leak into a "production" start-up.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
+    env.update(env_overrides)
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_deploy_with_production_settings_is_clean():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_harden_cookies_and_transport():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.EMAIL_BACKEND.rsplit('.', 2)[-2],"
+        " s.TASKS['default']['BACKEND'], s.STORAGES['staticfiles']['BACKEND'].split('.')[0])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "True",
+        "smtp",
+        "django_tasks_db.DatabaseBackend",
+        "whitenoise",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set when DEBUG is off"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too weak"),
+        ({"DEBUG": "ture"}, "DEBUG='ture' is not a boolean"),
+        ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND='pigeon' is not allowed"),
+        ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND='celery' is not allowed"),
+        ({"DATABASE_URL": "sqlite:///imhs.db"}, "DATABASE_URL must point at PostgreSQL"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+        ({"SITE_URL": "http://imhs.example.org"}, "SITE_URL must be the service's https://"),
+        ({"SESSION_COOKIE_SECURE": "false"}, "Cookies must be Secure when DEBUG is off"),
+        ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT must be a whole number"),
+    ],
+)
+def test_bad_setting_stops_start_up_with_a_message(overrides, message):
+    result = run_manage("check", **{**PRODUCTION_ENV, **overrides})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        **{**PRODUCTION_ENV, "DEBUG": None},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_argon2_is_the_first_password_hasher():
+    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_tests_use_immediate_tasks_and_locmem_email():
+    assert settings.TASKS["default"]["BACKEND"] == (
+        "django_tasks.backends.immediate.ImmediateBackend"
+    )
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_csp_allows_no_inline_code_and_no_framing():
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'none'"]
+    for name, sources in directives.items():
+        assert "'unsafe-inline'" not in sources, name
+        assert "'unsafe-eval'" not in sources, name
