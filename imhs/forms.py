@@ -4,12 +4,26 @@ import secrets
 from functools import partial
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.db import transaction
 from django.template import loader
 
 from imhs.models import User
 from imhs.tasks import send_email
+
+INVALID_EMAIL = "Enter an email address in the correct format, like name@example.org"
+
+
+def set_required_messages(form, messages):
+    """Replace Django's "This field is required." with what the NHS style guide asks: say what
+    to enter."""
+    for name, message in messages.items():
+        form.fields[name].error_messages["required"] = message
 
 
 class SignInForm(AuthenticationForm):
@@ -23,6 +37,7 @@ class SignInForm(AuthenticationForm):
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your email address", "invalid": INVALID_EMAIL},
     )
     error_messages = {
         "invalid_login": (
@@ -31,6 +46,10 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": "This account is not active. Contact the service lead.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_required_messages(self, {"password": "Enter your password"})
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
@@ -70,8 +89,40 @@ class UserAdminCreationForm(forms.ModelForm):
         return user
 
 
+class ServicePasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_required_messages(
+            self,
+            {
+                "old_password": "Enter your current password",
+                "new_password1": "Enter a new password",
+                "new_password2": "Enter the new password again",
+            },
+        )
+
+
+class ServiceSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_required_messages(
+            self,
+            {
+                "new_password1": "Enter a new password",
+                "new_password2": "Enter the new password again",
+            },
+        )
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email through the task queue, after the request's transaction commits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages.update(
+            {"required": "Enter your email address", "invalid": INVALID_EMAIL}
+        )
 
     def send_mail(
         self,

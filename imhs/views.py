@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from imhs import audit
 from imhs.access import is_team
-from imhs.forms import QueuedPasswordResetForm, SignInForm
+from imhs.forms import (
+    QueuedPasswordResetForm,
+    ServicePasswordChangeForm,
+    ServiceSetPasswordForm,
+    SignInForm,
+)
 from imhs.models import AuditAction, User
 
 
@@ -76,6 +81,7 @@ def sign_out(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ServicePasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
@@ -104,6 +110,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ServiceSetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):

@@ -27,8 +27,9 @@ from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres:///imhs"
-PRIVATE_DIR = ROOT / ".pgdata"
-PRIVATE_PORT = "54329"
+# The private cluster's folder; IMHS_PGDATA_DIR moves it (the tests use a temporary one).
+PRIVATE_DIR = Path(os.environ.get("IMHS_PGDATA_DIR") or ROOT / ".pgdata")
+PRIVATE_PORT = os.environ.get("IMHS_PGDATA_PORT") or "54329"
 
 
 def connection_kwargs(url):
@@ -69,11 +70,14 @@ def create_database_if_missing(kwargs):
     print(f"Created database {dbname}.", file=sys.stderr)
 
 
+DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin"
+
+
 def find_program(name):
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    candidates = sorted(glob.glob(f"{DEBIAN_BINARIES}/{name}"), reverse=True)
     return candidates[0] if candidates else None
 
 

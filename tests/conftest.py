@@ -4,9 +4,11 @@ from tests.factories import ReferrerFactory, ServiceLeadFactory, TeamMemberFacto
 
 
 @pytest.fixture(autouse=True)
-def _email_to_outbox(settings):
+def _test_settings(settings):
     # Email goes to django.core.mail.outbox in every test, whatever the environment says.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Argon2 is slow on purpose; tests hash many passwords. (test_settings checks the real list.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -186,3 +186,62 @@ def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(
 
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_fifth_failed_sign_in_locks_the_account_even_for_the_right_password(client):
+    ReferrerFactory(email="target2@example.org", password=PASSWORD)
+
+    for attempt in range(1, 5):
+        response = sign_in(client, "target2@example.org", f"guess-number-{attempt}")
+        assert response.status_code == 200, f"attempt {attempt} should still be allowed"
+    fifth = sign_in(client, "target2@example.org", "guess-number-5")
+    right_password = sign_in(client, "target2@example.org", PASSWORD)
+
+    for response in (fifth, right_password):
+        assert response.status_code == 429
+        assert "You cannot sign in for 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_account_not_per_office(client):
+    # Same IP (one office behind one address), a different person: still free to sign in.
+    ReferrerFactory(email="locked@example.org", password=PASSWORD)
+    colleague = ReferrerFactory(email="colleague@example.org", password=PASSWORD)
+    for attempt in range(5):
+        sign_in(client, "locked@example.org", f"wrong-{attempt}")
+
+    response = sign_in(client, "colleague@example.org")
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(colleague.pk)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "messages"),
+    [
+        ("login", {}, ["Enter your email address", "Enter your password"]),
+        (
+            "login",
+            {"username": "not-an-email", "password": "x"},
+            ["Enter an email address in the correct format, like name@example.org"],
+        ),
+        ("password_reset", {}, ["Enter your email address"]),
+    ],
+)
+def test_account_forms_say_what_to_enter(client, url_name, data, messages):
+    html = client.post(reverse(url_name), data).content.decode()
+    assert "This field is required" not in html
+    for message in messages:
+        # Once in the error summary, once at the field.
+        assert html.count(message) == 2, message
+
+
+def test_password_change_form_says_what_to_enter(client, referrer):
+    client.force_login(referrer)
+    html = client.post(reverse("password_change"), {}).content.decode()
+    for message in [
+        "Enter your current password",
+        "Enter a new password",
+        "Enter the new password again",
+    ]:
+        assert html.count(message) == 2, message

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from imhs import settings as imhs_settings
+
 ROOT = Path(__file__).resolve().parents[3]
 
 PRODUCTION_ENV = {
@@ -101,7 +103,8 @@ def test_debug_is_off_unless_set():
 
 
 def test_argon2_is_the_first_password_hasher():
-    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    # The settings module itself: tests swap in a fast hasher through the settings fixture.
+    assert imhs_settings.PASSWORD_HASHERS[0] == ("django.contrib.auth.hashers.Argon2PasswordHasher")
 
 
 def test_tests_use_immediate_tasks_and_locmem_email():
