@@ -55,16 +55,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                 "description": (
                     "The new user sets their own password from the password-reset email."
                 ),
-                "fields": [
-                    "email",
-                    "given_name",
-                    "family_name",
-                    "role",
-                    "profession",
-                    "job_title",
-                    "base",
-                    "work_phone",
-                ],
+                "fields": UserAdminCreationForm.Meta.fields,
             },
         )
     ]

@@ -7,6 +7,7 @@ from imhs import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("favicon.ico", views.favicon),
     path("home/", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),

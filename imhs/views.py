@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,11 @@ from imhs.models import AuditAction, User
 def csrf_failure(request, reason=""):
     """A form sent from a page left open too long: explain, in words, instead of Django's page."""
     return render(request, "403_csrf.html", status=403)
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages that do not name one (the Django admin's).
+    return redirect(static("nhsuk-frontend/assets/images/favicon.ico"), permanent=True)
 
 
 def start(request):

@@ -361,6 +361,17 @@ def nhsuk_error_summary(form):
     return items
 
 
+@register.inclusion_tag("nhsuk/errors.html")
+def nhsuk_page_error_summary(form):
+    """The error summary at the top of the page, before the h1, as NHS.UK asks.
+
+    Marks the form so the pack does not draw a second summary inside it. Put it above the form
+    in the template (page templates get it from `two_thirds.html`).
+    """
+    form.error_summary_at_top = True
+    return {"form": form}
+
+
 @register.filter
 def nhsuk_button_classes(button):
     """Classes of a crispy button: NHS.UK's, in place of crispy's Bootstrap defaults."""

@@ -46,10 +46,16 @@ def browser_type_launch_args():
 
 @pytest.fixture
 def console_errors(page):
-    """Console errors (including CSP violations) seen by the page during the test."""
+    """Console errors (including CSP violations), script errors and failed requests (with
+    their URL, which the console message leaves out) seen by the page during the test."""
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
     return errors
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from imhs.models import AuditAction, AuditEvent
+from tests.factories import ReferrerFactory, ServiceLeadFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,4 +76,25 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_email(
     expect(summary).to_contain_text("Enter a correct email address and password")
     expect(page.get_by_label("Email address")).to_have_value("nobody@example.org")
     assert_accessible()
+    assert console_errors == []
+
+
+def test_service_lead_uses_the_admin_under_the_csp(page, live_server, console_errors):
+    ServiceLeadFactory(email="lead.browser@example.org", password="browser test passphrase")
+    ReferrerFactory(given_name="Searchable", family_name="Testperson")
+
+    page.goto(live_server.url + "/admin/")
+    # The admin's own login form is replaced by the service's sign-in page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Email address").fill("lead.browser@example.org")
+    page.get_by_label("Password").fill("browser test passphrase")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(live_server.url + "/admin/")
+    page.get_by_role("link", name="Users").first.click()
+    page.get_by_role("textbox").first.fill("Searchable")
+    page.keyboard.press("Enter")
+    expect(page.locator("#result_list")).to_contain_text("Searchable Testperson")
+    page.get_by_role("link", name="Referrer").first.click()  # the role filter
+    expect(page.locator("#result_list")).to_contain_text("Searchable Testperson")
     assert console_errors == []

@@ -64,9 +64,13 @@ def test_every_response_carries_the_content_security_policy(client, referrer, na
     assert "unsafe-inline" not in csp
 
 
-def test_error_pages_carry_the_headers_too(client):
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
+@pytest.mark.parametrize(
+    ("path", "status"), [("/no-such-page/", 404), ("/team/", 403), ("/admin/", 200)]
+)
+def test_error_and_admin_pages_carry_the_headers_too(client, referrer, team_member, path, status):
+    client.force_login(team_member if path == "/admin/" else referrer)
+    response = client.get(path)
+    assert response.status_code == status
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

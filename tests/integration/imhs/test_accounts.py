@@ -245,3 +245,10 @@ def test_password_change_form_says_what_to_enter(client, referrer):
         "Enter the new password again",
     ]:
         assert html.count(message) == 2, message
+
+
+def test_error_summary_is_at_the_top_of_the_page_once(client):
+    html = client.post(reverse("login"), {}).content.decode()
+    main = html[html.index('id="maincontent"') :]
+    assert main.count("nhsuk-error-summary__heading") == 1
+    assert main.index("There is a problem") < main.index("<h1>")
