@@ -252,3 +252,6 @@ def test_error_summary_is_at_the_top_of_the_page_once(client):
     main = html[html.index('id="maincontent"') :]
     assert main.count("nhsuk-error-summary__heading") == 1
     assert main.index("There is a problem") < main.index("<h1>")
+    # Screen readers announce the title first: NHS.UK prefixes it when there are errors.
+    assert "<title>Error: Sign in" in html
+    assert "<title>Sign in" in client.get(reverse("login")).content.decode()
