@@ -13,7 +13,7 @@ CSS := build/static/css/imhs.css
 # Each command that touches the database reads the URL the set-up settled on.
 WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"
 
-.PHONY: help run test setup lint fmt check-migrations db browser clean
+.PHONY: help run test setup lint fmt check-migrations db browser clean bench
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
@@ -60,6 +60,10 @@ test: setup browser lint
 	@$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Model changes without a migration: run manage.py makemigrations." && exit 1)
 	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Times the postcode import on a synthetic 250,000-row directory (fails at 60 s or more).
+bench: setup
+	$(WITH_DB) DEBUG=true $(PY) -m bench.import_postcodes
 
 clean:
 	rm -rf build $(VENV) node_modules

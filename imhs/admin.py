@@ -15,6 +15,17 @@ admin.site.index_title = "Administration"
 class AuditedAdminMixin:
     """Records every view and change made through the admin in the audit trail."""
 
+    def changelist_view(self, request, extra_context=None):
+        # A list shows many records at once; the search typed is not stored (it is often a name).
+        audit.record(
+            AuditAction.VIEW,
+            by=request.user,
+            object_type=self.model._meta.label_lower,
+            request=request,
+            detail={"list": True},
+        )
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             obj = self.get_object(request, object_id)

@@ -159,6 +159,7 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", "Changed"
     DELETE = "delete", "Deleted"
     EXPORT = "export", "Exported or printed"
+    IMPORT = "import", "Imported reference data"
 
 
 class AuditEvent(models.Model):

@@ -7,13 +7,34 @@ the referral and reference-data permissions here.
 
 from imhs.models import Role
 
-TEAM_MEMBER_PERMISSIONS = frozenset()
+TEAM_MEMBER_PERMISSIONS = frozenset(
+    {
+        # Patient records: the team keeps a family's details up to date.
+        "patients.view_infant",
+        "patients.change_infant",
+        "patients.view_carer",
+        "patients.change_carer",
+        "patients.view_carerelationship",
+        "patients.add_carerelationship",
+        "patients.change_carerelationship",
+        # Reference data: read only.
+        "patients.view_gppractice",
+        "patients.view_postcode",
+    }
+)
 
 SERVICE_LEAD_PERMISSIONS = TEAM_MEMBER_PERMISSIONS | {
     "imhs.view_user",
     "imhs.add_user",
     "imhs.change_user",
     "imhs.view_auditevent",
+    # Reference data: service leads keep it current (and import the PHS and NRS files).
+    "patients.add_gppractice",
+    "patients.change_gppractice",
+    "patients.delete_gppractice",
+    "patients.add_postcode",
+    "patients.change_postcode",
+    "patients.delete_postcode",
 }
 
 ROLE_PERMISSIONS = {

@@ -1,9 +1,24 @@
 """factory-boy factories for every model. Only obviously synthetic people and numbers."""
 
+import datetime
+
 import factory
 from django.conf import settings
 
 from imhs.models import AuditAction, AuditEvent, Profession, Role, User
+from patients.chi import modulus_11_check_digit
+from patients.models import (
+    NHS_LANARKSHIRE,
+    Carer,
+    CareRelationship,
+    GPPractice,
+    GPRegistration,
+    Infant,
+    LivesWith,
+    Postcode,
+    Relationship,
+    Sex,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,3 +74,82 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
 
 
 DEMO_PASSWORD = settings.DEMO_PASSWORD
+
+
+class GPPracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GPPractice
+        django_get_or_create = ["code"]
+
+    # 99xxx: outside the ranges PHS issues, so never a real practice.
+    code = factory.Sequence(lambda n: f"99{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"Testville Medical Practice {n}")
+    address_line_1 = "1 Example Street"
+    address_line_3 = "Testville"
+    postcode = "ML5 9ZZ"
+    health_board_code = NHS_LANARKSHIRE
+    active = True
+
+
+class PostcodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Postcode
+        django_get_or_create = ["postcode"]
+
+    postcode = factory.Sequence(lambda n: f"ML5 {n % 10}{'ABDEFGHJLNPQRSTUWXYZ'[n // 10 % 20]}Z")
+    health_board_code = NHS_LANARKSHIRE
+    council_area_code = "S12000050"
+
+
+def synthetic_chi(date_of_birth, *, female=True, serial="12"):
+    """A valid (modulus 11) CHI number for a synthetic baby born on `date_of_birth`."""
+    if date_of_birth is None:
+        return ""
+    for sex_digit in "2468" if female else "1357":  # digit 9: even female, odd male
+        first_nine = f"{date_of_birth:%d%m%y}{serial}{sex_digit}"
+        check = modulus_11_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+    raise AssertionError("no sex digit gave a usable check digit")  # never: 4 tries suffice
+
+
+class InfantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Infant
+
+    given_name = factory.Sequence(lambda n: f"Babytest{n}")
+    family_name = "Example"
+    date_of_birth = datetime.date(2025, 2, 14)
+    chi_number = factory.LazyAttribute(
+        lambda i: synthetic_chi(i.date_of_birth, female=i.sex != Sex.MALE)
+    )
+    sex = Sex.FEMALE
+    address_line_1 = "2 Example Road"
+    town = "Testville"
+    postcode = "ML5 9ZZ"
+    gp_registration = GPRegistration.LISTED
+    gp_practice = factory.SubFactory(GPPracticeFactory)
+    lives_with = LivesWith.PARENTS
+
+
+class CarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carer
+
+    given_name = factory.Sequence(lambda n: f"Parenttest{n}")
+    family_name = "Example"
+    phone = "07700 900123"  # Ofcom's drama range: never a real number
+    email = factory.LazyAttribute(lambda c: f"{c.given_name.lower()}@example.org")
+    preferred_contact_method = "phone"
+
+
+class CareRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareRelationship
+
+    infant = factory.SubFactory(InfantFactory)
+    carer = factory.SubFactory(CarerFactory)
+    relationship = Relationship.MOTHER
+    has_parental_responsibility = True
+    lives_with_infant = True
+    is_main_carer = True

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imhs.demo import DEMO_USERS
 from imhs.models import User
+from patients import demo as patients_demo
 
 
 class Command(BaseCommand):
@@ -36,6 +37,11 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             created_count += created
         self.stdout.write(f"Demo users ready ({created_count} new, {len(DEMO_USERS)} in all).")
+        counts = patients_demo.seed()
+        self.stdout.write(
+            "Demo reference data and families ready ({practices} GP practices, {postcodes} "
+            "postcodes, {infants} babies).".format(**counts)
+        )
         self.stdout.write("")
         self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
         self.stdout.write(f"Password for every demo user: {password}")

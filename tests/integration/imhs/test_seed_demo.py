@@ -3,6 +3,9 @@ from django.core.management import CommandError, call_command
 
 from imhs.demo import DEMO_USERS
 from imhs.models import Role, User
+from patients.chi import chi_matches_date_of_birth, validate_chi
+from patients.models import Carer, GPPractice, Infant, Postcode
+from patients.postcodes import health_board_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +20,19 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     referrer = User.objects.get(email="health.visitor@example.org")
     assert referrer.check_password(settings.DEMO_PASSWORD)
+    # Reference data and families, once each however often it runs.
+    assert GPPractice.objects.filter(code__startswith="99").count() == 4
+    assert GPPractice.objects.exclude(health_board_code="S08000032").count() == 1
+    assert Postcode.objects.filter(postcode__startswith="G33 ").count() == 2
+    assert Infant.objects.count() == 5
+    twins_mum = Carer.objects.get(given_name="Kirsty")
+    assert twins_mum.care_relationships.count() == 2
+    # The straddling district is resolved each way by the full-postcode table.
+    assert health_board_for("g33 9xa") == "S08000032"
+    assert health_board_for("G33 9XB") == "S08000031"
+    for infant in Infant.objects.all():
+        assert validate_chi(infant.chi_number) == infant.chi_number
+        assert chi_matches_date_of_birth(infant.chi_number, infant.date_of_birth)
     output = capsys.readouterr().out
     assert "(0 new, 11 in all)" in output
     assert "health.visitor@example.org" in output

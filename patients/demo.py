@@ -1,0 +1,123 @@
+"""Synthetic reference data and families for the demo (seed_demo). Nothing here is real.
+
+Practice codes start 99 (PHS does not issue them); phone numbers are in Ofcom's range for
+drama (07700 900xxx); postcodes use unit codes invented for the demo; addresses are
+@example.org.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from patients.chi import modulus_11_check_digit
+from patients.models import (
+    Carer,
+    CareRelationship,
+    GPPractice,
+    GPRegistration,
+    Infant,
+    LivesWith,
+    Postcode,
+    Relationship,
+    Sex,
+)
+from patients.postcodes import NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
+
+GREATER_GLASGOW_AND_CLYDE = "S08000031"
+GLASGOW_CITY_COUNCIL = "S12000049"
+
+PRACTICES = [
+    # code (999xx: apart from the test fixtures' 99xxx), name, town, postcode, board
+    ("99901", "Demo Coatbridge Health Centre", "Coatbridge", "ML5 9XA", NHS_LANARKSHIRE),
+    ("99902", "Demo Hamilton Medical Practice", "Hamilton", "ML3 9XA", NHS_LANARKSHIRE),
+    ("99903", "Demo Cumbernauld Surgery", "Cumbernauld", "G67 9XA", NHS_LANARKSHIRE),
+    ("99904", "Demo Glasgow East Practice", "Glasgow", "G33 9XB", GREATER_GLASGOW_AND_CLYDE),
+]
+
+POSTCODES = [
+    # postcode, board, council. G33 straddles the boundary: one of each, resolved by the table.
+    ("ML5 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
+    ("ML3 9XA", NHS_LANARKSHIRE, SOUTH_LANARKSHIRE_COUNCIL),
+    ("G67 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
+    ("G33 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
+    ("G33 9XB", GREATER_GLASGOW_AND_CLYDE, GLASGOW_CITY_COUNCIL),
+    ("G1 9XA", GREATER_GLASGOW_AND_CLYDE, GLASGOW_CITY_COUNCIL),
+]
+
+# given, family, born, sex, postcode, practice code (None: not registered), lives with
+INFANTS = [
+    ("Isla", "Brightwater", datetime.date(2025, 6, 10), Sex.FEMALE, "ML5 9XA", "99901",
+     LivesWith.PARENTS),
+    ("Rory", "Heatherbank", datetime.date(2024, 12, 3), Sex.MALE, "ML3 9XA", "99902",
+     LivesWith.PARENTS),
+    ("Eilidh", "Heatherbank", datetime.date(2024, 12, 3), Sex.FEMALE, "ML3 9XA", "99902",
+     LivesWith.PARENTS),
+    ("Callum", "Stonebyres", datetime.date(2024, 2, 29), Sex.MALE, "G33 9XB", "99904",
+     LivesWith.KINSHIP_CARERS),
+    ("Ava", "Lochmill", datetime.date(2026, 3, 18), Sex.FEMALE, "G33 9XA", None,
+     LivesWith.PARENTS),
+]  # fmt: skip
+
+# given, family, phone, babies (given names) with relationship, main carer, parental resp.
+CARERS = [
+    ("Morag", "Brightwater", "07700 900101", [("Isla", Relationship.MOTHER, True, True)]),
+    ("Duncan", "Brightwater", "07700 900102", [("Isla", Relationship.FATHER, False, True)]),
+    # The twins' mother: one carer, two relationships.
+    ("Kirsty", "Heatherbank", "07700 900103",
+     [("Rory", Relationship.MOTHER, True, True), ("Eilidh", Relationship.MOTHER, True, True)]),
+    ("Jean", "Stonebyres", "07700 900104", [("Callum", Relationship.KINSHIP_CARER, True, True)]),
+    ("Leanne", "Lochmill", "07700 900105", [("Ava", Relationship.MOTHER, True, True)]),
+]  # fmt: skip
+
+
+def demo_chi(date_of_birth, sex):
+    """A CHI number with a valid check digit: serial 99 marks it as the demo's."""
+    for sex_digit in "1357" if sex == Sex.MALE else "2468":
+        first_nine = f"{date_of_birth:%d%m%y}99{sex_digit}"
+        check = modulus_11_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+    raise AssertionError("no sex digit gave a usable check digit")
+
+
+@transaction.atomic
+def seed():
+    """Create or refresh the demo's practices, postcodes and families. Idempotent."""
+    for code, name, town, postcode, board in PRACTICES:
+        GPPractice.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "address_line_1": "1 Demo Street", "address_line_3": town,
+                      "postcode": postcode, "health_board_code": board, "active": True},
+        )  # fmt: skip
+    for postcode, board, council in POSTCODES:
+        Postcode.objects.update_or_create(
+            postcode=postcode,
+            defaults={"health_board_code": board, "council_area_code": council},
+        )
+    infants = {}
+    for given, family, born, sex, postcode, practice_code, lives_with in INFANTS:
+        practice = GPPractice.objects.get(code=practice_code) if practice_code else None
+        infants[given], _ = Infant.objects.update_or_create(
+            chi_number=demo_chi(born, sex),
+            defaults={
+                "given_name": given, "family_name": family, "date_of_birth": born, "sex": sex,
+                "address_line_1": "2 Demo Road", "postcode": postcode, "lives_with": lives_with,
+                "gp_registration": GPRegistration.LISTED if practice
+                else GPRegistration.NOT_REGISTERED,
+                "gp_practice": practice,
+            },
+        )  # fmt: skip
+    for given, family, phone, babies in CARERS:
+        carer, _ = Carer.objects.update_or_create(
+            email=f"{given}.{family}@example.org".lower(),
+            defaults={"given_name": given, "family_name": family, "phone": phone,
+                      "preferred_contact_method": "phone"},
+        )  # fmt: skip
+        for baby, relationship, main, responsibility in babies:
+            CareRelationship.objects.update_or_create(
+                infant=infants[baby],
+                carer=carer,
+                defaults={"relationship": relationship, "is_main_carer": main,
+                          "has_parental_responsibility": responsibility},
+            )  # fmt: skip
+    return {"practices": len(PRACTICES), "postcodes": len(POSTCODES), "infants": len(INFANTS)}
