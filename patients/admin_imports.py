@@ -8,13 +8,11 @@ import io
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from imhs import audit
-from imhs.models import AuditAction
+from imhs.access import deny
 from patients.importers import ImportFileError
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # 100 MB: the largest PHS or NRS file is well under
@@ -81,13 +79,7 @@ class ImportFromFileMixin:
 
     def import_view(self, request):
         if not self.has_import_permission(request):
-            audit.record(
-                AuditAction.ACCESS_DENIED,
-                by=request.user,
-                request=request,
-                detail={"view": request.resolver_match.view_name},
-            )
-            raise PermissionDenied
+            deny(request)
         if request.method == "POST":
             form = ImportFileForm(request.POST, request.FILES)
             if form.is_valid():

@@ -171,3 +171,16 @@ def _passes_modulus_11(digits: str) -> bool:
 
 def _passes_modulus_10(digits: str) -> bool:
     return modulus_10_check_digit(digits[:9]) == int(digits[9])
+
+
+def make_chi(date_of_birth: datetime.date, *, female: bool, serial: str = "12") -> str:
+    """A valid (modulus 11) CHI number for `date_of_birth` and sex, for synthetic records only
+    (demo data and tests): `serial` is digits 7-8, digit 9 is chosen to give a usable check
+    digit (even for female, odd for male)."""
+    for sex_digit in "2468" if female else "1357":
+        first_nine = f"{date_of_birth:%d%m%y}{serial}{sex_digit}"
+        check = modulus_11_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+    # Unreachable: of four sex digits at most one gives a check digit of 10.
+    raise AssertionError("no sex digit gave a usable check digit")

@@ -9,7 +9,7 @@ import datetime
 
 from django.db import transaction
 
-from patients.chi import modulus_11_check_digit
+from patients.chi import make_chi
 from patients.models import (
     Carer,
     CareRelationship,
@@ -70,16 +70,6 @@ CARERS = [
 ]  # fmt: skip
 
 
-def demo_chi(date_of_birth, sex):
-    """A CHI number with a valid check digit: serial 99 marks it as the demo's."""
-    for sex_digit in "1357" if sex == Sex.MALE else "2468":
-        first_nine = f"{date_of_birth:%d%m%y}99{sex_digit}"
-        check = modulus_11_check_digit(first_nine)
-        if check is not None:
-            return f"{first_nine}{check}"
-    raise AssertionError("no sex digit gave a usable check digit")
-
-
 @transaction.atomic
 def seed():
     """Create or refresh the demo's practices, postcodes and families. Idempotent."""
@@ -98,7 +88,7 @@ def seed():
     for given, family, born, sex, postcode, practice_code, lives_with in INFANTS:
         practice = GPPractice.objects.get(code=practice_code) if practice_code else None
         infants[given], _ = Infant.objects.update_or_create(
-            chi_number=demo_chi(born, sex),
+            chi_number=make_chi(born, female=sex != Sex.MALE, serial="99"),  # 99: the demo's
             defaults={
                 "given_name": given, "family_name": family, "date_of_birth": born, "sex": sex,
                 "address_line_1": "2 Demo Road", "postcode": postcode, "lives_with": lives_with,

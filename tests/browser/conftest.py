@@ -55,7 +55,15 @@ def console_errors(page):
         "response",
         lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
     )
-    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    # A load the browser abandons because the test moved to the next page is not an error.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if r.failure == "net::ERR_ABORTED"
+            else errors.append(f"request failed: {r.url} ({r.failure})")
+        ),
+    )
     return errors
 
 

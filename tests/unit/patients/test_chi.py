@@ -16,6 +16,7 @@ from patients.chi import (
     chi_matches_date_of_birth,
     chi_sex,
     format_chi,
+    make_chi,
     modulus_10_check_digit,
     modulus_11_check_digit,
     validate_chi,
@@ -365,3 +366,12 @@ def test_chi_with_mod_10_check_digit_is_valid(date_of_birth, serial):
     chi = first_nine + str(modulus_10_check_digit(first_nine))
     assert validate_chi(chi) == chi
     assert format_chi(chi).replace(" ", "") == chi
+
+
+@pytest.mark.parametrize("female", [True, False])
+def test_make_chi_builds_valid_numbers_of_the_right_sex(female):
+    for day in range(1, 29):
+        chi = make_chi(datetime.date(2025, 2, day), female=female)
+        assert validate_chi(chi) == chi
+        assert chi_sex(chi) == ("female" if female else "male")
+        assert chi.startswith(f"{day:02d}0225")
