@@ -13,7 +13,7 @@ CSS := build/static/css/imhs.css
 # Each command that touches the database reads the URL the set-up settled on.
 WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"
 
-.PHONY: help run test setup lint fmt check-migrations db browser clean bench
+.PHONY: help run test setup lint fmt check-migrations db browser clean bench bench-eligibility
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
@@ -67,3 +67,6 @@ bench: setup
 
 clean:
 	rm -rf build $(VENV) node_modules
+
+bench-eligibility: setup
+	$(WITH_DB) DEBUG=true $(PY) -m bench.eligibility

@@ -30,15 +30,16 @@ def age_in_months(date_of_birth: datetime.date, on: datetime.date) -> int:
     """Completed calendar months from `date_of_birth` to `on`.
 
     A month is completed on the same day of the month as the birth or, when the month has no
-    such day, on its last day: born 31 January, 1 month is completed on 28 February (29 in a
-    leap year), not 3 March. Likewise born 29 February 2024, 12 months are completed on
-    28 February 2025 — a day before the legal 1st birthday of nth_birthday, which follows the
-    1991 Act; use nth_birthday for any age rule. Raises ValueError if `on` is before the birth.
+    such day, on the 1st of the next month: the rule the Age of Legal Capacity (Scotland) Act
+    1991, s.6, gives 29 February birthdays, applied to every month so that months and birthdays
+    agree (12n months are completed on the nth birthday, never a day before). Born 31 January,
+    1 month is completed on 1 March; born 29 February 2024, 12 months on 1 March 2025.
+    Raises ValueError if `on` is before the birth.
     """
     if on < date_of_birth:
         raise ValueError(f"{on.isoformat()} is before the date of birth")
     months = (on.year - date_of_birth.year) * 12 + (on.month - date_of_birth.month)
-    month_ends_on = calendar.monthrange(on.year, on.month)[1]
-    if on.day < min(date_of_birth.day, month_ends_on):
-        months -= 1  # this month's "monthday" has not come yet
+    days_in_month = calendar.monthrange(on.year, on.month)[1]
+    if date_of_birth.day > days_in_month or on.day < date_of_birth.day:
+        months -= 1  # this month's "monthday" has not come yet (or falls next month)
     return months
