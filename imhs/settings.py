@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "localflavor",
     "phonenumber_field",
@@ -335,6 +336,9 @@ SERVICE = {
     "phone": "01698 754609",
     "hours": "9am to 5pm, Monday to Friday",
 }
+
+# Drafts untouched this long are deleted by `manage.py purge_stale_drafts` (run it daily).
+DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90, 1)
 
 # Demo sign-ins (seed_demo) all share this password; refused unless DEBUG is on.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-imhs-2026")

@@ -1,1 +1,232 @@
-"""Referrals and their journey: built from issue 5 on."""
+"""The referral and its journey: the Request for Assistance, its status history, and the
+professionals named in it."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from patients.models import Infant
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+# Open = with the team and not yet decided, or accepted: what a new referral may duplicate.
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.INFORMATION_REQUESTED,
+    Status.ACCEPTED,
+)
+
+
+class ParentViewsMethod(models.TextChoices):
+    SECURE_LINK = "secure_link", "Send the parents a secure link by email to add their views"
+    WRITTEN_HERE = "written_here", "The parents' views are written here, in their own words"
+    NOT_NOW = "not_now", "Not now"
+
+
+class AppointmentPlace(models.TextChoices):
+    HOME = "home", "At home"
+    CLINIC = "clinic", "At a clinic"
+    NEAR_ME = "near_me", "By video call (Near Me)"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoped lookup: referrers see their own referrals, the team sees all but
+        other people's drafts. Anything outside is a 404 to the caller."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_team:
+            return self.exclude(status=Status.DRAFT)
+        if user.is_referrer:
+            return self.filter(referrer=user)
+        return self.none()
+
+    def drafts_of(self, user):
+        return self.filter(referrer=user, status=Status.DRAFT)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def possible_duplicates_of(self, referral):
+        """Open referrals that may be for the same baby: the same CHI number, or the same date
+        of birth and name (CHI is optional in a draft)."""
+        infant = referral.infant
+        match = Q()
+        if infant.chi_number:
+            match |= Q(infant__chi_number=infant.chi_number)
+        if infant.date_of_birth and infant.given_name.strip() and infant.family_name.strip():
+            match |= Q(
+                infant__date_of_birth=infant.date_of_birth,
+                infant__given_name__iexact=infant.given_name.strip(),
+                infant__family_name__iexact=infant.family_name.strip(),
+            )
+        if not match:
+            return self.none()
+        return self.open().filter(match).exclude(pk=referral.pk)
+
+
+class Referral(models.Model):
+    """A Request for Assistance: a draft while the referrer fills it in, then the team's."""
+
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every save of a draft section must name the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    infant = models.OneToOneField(Infant, on_delete=models.PROTECT, related_name="referral")
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+    # Which sections are done ("completed") or started with unsaved errors ("in_progress"),
+    # and what was typed into a section that could not be saved yet: work is never lost.
+    section_states = models.JSONField(default=dict, blank=True)
+    section_drafts = models.JSONField(default=dict, blank=True)
+
+    # About you: prefilled from the referrer's account, confirmed or corrected; a snapshot.
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_profession = models.CharField(max_length=40, blank=True)
+    referrer_job_title = models.CharField(max_length=150, blank=True)
+    referrer_base = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=30, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    discussed_with_health_visitor = models.BooleanField(null=True, blank=True)
+    health_visitor_name = models.CharField(max_length=200, blank=True)
+
+    # Your concerns: the Lanarkshire IMH Observational Indicator Set, domain by domain.
+    relationship_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
+    relationship_observed = models.TextField(blank=True)
+    emotional_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
+    emotional_observed = models.TextField(blank=True)
+    cognitive_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
+    cognitive_observed = models.TextField(blank=True)
+    sense_of_self_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
+    sense_of_self_observed = models.TextField(blank=True)
+    social_interaction_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_interaction_observed = models.TextField(blank=True)
+    concerns_duration = models.TextField("how long", blank=True)
+    why_now = models.TextField(blank=True)
+    support_tried = models.TextField(blank=True)
+    family_hopes = models.TextField(blank=True)
+
+    # Safety and other support.
+    child_protection_concerns = models.BooleanField(null=True, blank=True)
+    child_protection_plan = models.BooleanField(null=True, blank=True)
+    child_protection_details = models.TextField(blank=True)
+    other_risks = models.TextField(blank=True)
+
+    # Consent and the family's views.
+    consent_given = models.BooleanField(null=True, blank=True)
+    consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_to_share = models.BooleanField(null=True, blank=True)
+    parent_views_method = models.CharField(
+        max_length=20, choices=ParentViewsMethod.choices, blank=True
+    )
+    parent_views_written = models.TextField(blank=True)
+    appointment_places = ArrayField(
+        models.CharField(max_length=10, choices=AppointmentPlace.choices), default=list, blank=True
+    )
+    times_to_avoid = models.TextField(blank=True)
+
+    # Eligibility: the referrer's overrides of residence / GP failures, and the assessment
+    # stored at submission.
+    residence_override_reason = models.TextField(blank=True)
+    gp_practice_override_reason = models.TextField(blank=True)
+    eligibility = models.JSONField(default=dict, blank=True)
+    eligibility_outcome = models.CharField(max_length=20, blank=True)
+    possible_duplicate = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["referrer", "status", "-updated_at"], name="referrals_mine_idx"),
+            models.Index(fields=["status", "submitted_at"], name="referrals_queue_idx"),
+            models.Index(fields=["status", "updated_at"], name="referrals_stale_idx"),
+        ]
+        constraints = [
+            # Submitted means a reference, a received date and who sent it, together.
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT, reference__isnull=True, submitted_at__isnull=True)
+                | (
+                    ~Q(status=Status.DRAFT)
+                    & Q(reference__isnull=False, submitted_at__isnull=False)
+                    & Q(submitted_by__isnull=False)
+                ),
+                name="referrals_submitted_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Draft {self.pk}"
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    @property
+    def indicator_counts(self):
+        """The counts by domain key, as the eligibility check reads them (None = not given)."""
+        return {
+            "relationship": self.relationship_indicators,
+            "emotional": self.emotional_indicators,
+            "cognitive": self.cognitive_indicators,
+            "sense_of_self": self.sense_of_self_indicators,
+            "social_interaction": self.social_interaction_indicators,
+        }
+
+
+class ReferralEvent(models.Model):
+    """Append-only status history: who moved the referral from what to what, when, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referrals_event_idx")]
+
+    def __str__(self):
+        return f"{self.referral}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class InvolvedProfessional(models.Model):
+    """Another professional or agency working with the family (Safety and other support)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="professionals")
+    name = models.CharField(max_length=200)
+    role = models.CharField("role or agency", max_length=200)
+    contact = models.CharField("phone or email", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.conf import settings
+from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent, Profession, Role, User
 from patients.chi import make_chi
@@ -19,6 +20,7 @@ from patients.models import (
     Relationship,
     Sex,
 )
+from referrals.models import Referral
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,8 +110,13 @@ class InfantFactory(factory.django.DjangoModelFactory):
     given_name = factory.Sequence(lambda n: f"Babytest{n}")
     family_name = "Example"
     date_of_birth = datetime.date(2025, 2, 14)
-    chi_number = factory.LazyAttribute(
-        lambda i: make_chi(i.date_of_birth, female=i.sex != Sex.MALE) if i.date_of_birth else ""
+    # Digits 7-8 vary, so babies born on the same day have different CHI numbers.
+    chi_number = factory.LazyAttributeSequence(
+        lambda i, n: (
+            make_chi(i.date_of_birth, female=i.sex != Sex.MALE, serial=f"{n % 100:02d}")
+            if i.date_of_birth
+            else ""
+        )
     )
     sex = Sex.FEMALE
     address_line_1 = "2 Example Road"
@@ -141,3 +148,53 @@ class CareRelationshipFactory(factory.django.DjangoModelFactory):
     has_parental_responsibility = True
     lives_with_infant = True
     is_main_carer = True
+
+
+SECTION_SLUGS = ("baby", "carers", "concerns", "safety", "consent", "about-you")
+ALL_SECTIONS_COMPLETED = dict.fromkeys(SECTION_SLUGS, "completed")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A draft with every section completed and answers that meet every criterion."""
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    infant = factory.SubFactory(InfantFactory)
+    referrer = factory.SubFactory(ReferrerFactory)
+    referrer_name = factory.LazyAttribute(lambda r: r.referrer.full_name)
+    referrer_profession = factory.LazyAttribute(lambda r: r.referrer.profession)
+    referrer_base = "Test Health Visiting Team"
+    referrer_phone = "01698 000000"
+    referrer_email = factory.LazyAttribute(lambda r: r.referrer.email)
+    relationship_indicators = 5
+    relationship_observed = "Synthetic observation for tests."
+    emotional_indicators = 5
+    emotional_observed = "Synthetic observation for tests."
+    cognitive_indicators = 5
+    cognitive_observed = "Synthetic observation for tests."
+    sense_of_self_indicators = 0
+    social_interaction_indicators = 0
+    why_now = "Synthetic reason for tests."
+    child_protection_concerns = False
+    consent_given = True
+    consent_given_by = "Parenttest Example (mother)"
+    consent_given_on = datetime.date(2026, 11, 1)
+    consent_to_share = True
+    parent_views_method = "not_now"
+    appointment_places = factory.LazyFunction(lambda: ["home"])
+    section_states = factory.LazyFunction(lambda: dict(ALL_SECTIONS_COMPLETED))
+
+    class Params:
+        submitted = factory.Trait(
+            status="submitted",
+            reference=factory.Sequence(lambda n: f"IMH-2026-9{n:04d}"),
+            submitted_at=factory.LazyFunction(timezone.now),
+            submitted_by=factory.SelfAttribute("referrer"),
+        )
+
+    @factory.post_generation
+    def with_carer(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            CareRelationshipFactory(infant=obj.infant)

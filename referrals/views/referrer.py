@@ -1,11 +1,218 @@
-"""Pages for referrers: health visitors, family nurses, nursery, MNPI and PMHT practitioners."""
+"""Pages for referrers: health visitors, family nurses, nursery, MNPI and PMHT practitioners.
 
-from django.shortcuts import render
+Every lookup is scoped to the signed-in referrer (another person's referral is a 404), every
+state change is a POST, and every view or change of a referral is audited.
+"""
 
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imhs import audit
 from imhs.access import referrer_required
+from imhs.models import AuditAction
+from referrals import drafts, presenters, workflow
+from referrals.assessment import assessment_for
+from referrals.forms.check import CheckAnswersForm
+from referrals.models import Referral
+from referrals.sections import SECTIONS_BY_SLUG
+
+
+def own_referral(request, pk, *, draft=None):
+    """The signed-in referrer's referral `pk` (404 otherwise), recorded as viewed."""
+    referrals = Referral.objects.visible_to(request.user).select_related(
+        "infant", "infant__gp_practice"
+    )
+    referral = get_object_or_404(referrals, pk=pk)
+    if draft is not None and referral.is_draft != draft:
+        raise Http404
+    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request)
+    return referral
+
+
+def stale_message(request, referral):
+    messages.error(
+        request,
+        "This referral was changed in another tab or window at "
+        f"{timezone.localtime(referral.updated_at):%H:%M}. Your last changes on that page were "
+        "not saved, so that nothing newer is overwritten: here is the latest version.",
+    )
 
 
 @referrer_required
 def my_referrals(request):
-    # The Request for Assistance form arrives in issue 5; until then the list is empty.
-    return render(request, "referrals/my_referrals.html", {"referrals": []})
+    referrals = Referral.objects.visible_to(request.user).select_related("infant")
+    rows = presenters.referral_rows(referrals.order_by("-updated_at"))
+    return render(request, "referrals/my_referrals.html", {"rows": rows})
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if request.method == "POST":
+        referral = drafts.start_draft(by=request.user, request=request)
+        return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/start.html")
+
+
+@referrer_required
+def detail(request, pk):
+    referral = own_referral(request, pk)
+    if referral.is_draft:
+        assessment = assessment_for(referral)
+        return render(
+            request,
+            "referrals/task_list.html",
+            {
+                "referral": referral,
+                "heading": presenters.baby_heading(referral),
+                "tasks": presenters.task_rows(referral),
+                "completed": presenters.completed_count(referral),
+                "eligibility": presenters.eligibility(assessment, referral),
+            },
+        )
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "heading": presenters.baby_heading(referral),
+            "answers": presenters.answers(referral, editable=False),
+            "timeline": presenters.referrer_timeline(referral.events.all()),
+        },
+    )
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def section(request, pk, slug):
+    section = SECTIONS_BY_SLUG.get(slug)
+    if section is None or section.url_name != "referrals:section":
+        raise Http404
+    referral = own_referral(request, pk, draft=True)
+    form_class = section.form_class
+    if request.method == "POST":
+        form = form_class(request.POST, referral=referral)
+        try:
+            saved = drafts.save_section(
+                referral,
+                key=slug,
+                form=form,
+                by=request.user,
+                version=request.POST.get("version"),
+                request=request,
+            )
+        except drafts.StaleDraft as stale:
+            stale_message(request, stale.referral)
+            return redirect("referrals:section", pk, slug)
+        except drafts.NotADraft:
+            return redirect("referrals:detail", pk)
+        if saved:
+            return redirect("referrals:detail", pk)
+    else:
+        typed = referral.section_drafts.get(slug)
+        form = form_class(_as_data(typed), referral=referral) if typed else None
+        form = form or form_class(referral=referral)
+    return render(
+        request,
+        "referrals/section.html",
+        {
+            "referral": referral,
+            "section": section,
+            "form": form,
+            "heading": presenters.baby_heading(referral),
+        },
+    )
+
+
+def _as_data(typed):
+    from django.utils.datastructures import MultiValueDict
+
+    return MultiValueDict(typed)
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def check(request, pk):
+    referral = own_referral(request, pk, draft=None)
+    if not referral.is_draft:
+        return redirect("referrals:submitted", pk)
+    form = CheckAnswersForm(request.POST or None, referral=referral)
+    refusal = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                workflow.submit(
+                    referral,
+                    by=request.user,
+                    version=request.POST.get("version"),
+                    overrides=form.overrides(),
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                    request=request,
+                )
+                return redirect("referrals:submitted", pk)
+            except workflow.SubmissionRefused as refused:
+                refusal = refused.reasons
+            except drafts.StaleDraft as stale:
+                stale_message(request, stale.referral)
+                return redirect("referrals:check", pk)
+            except workflow.TransitionNotAllowed:
+                return redirect("referrals:detail", pk)
+        referral.refresh_from_db()
+    assessment = assessment_for(referral)
+    return render(
+        request,
+        "referrals/check.html",
+        {
+            "referral": referral,
+            "heading": presenters.baby_heading(referral),
+            "answers": presenters.answers(referral, editable=True),
+            "eligibility": presenters.eligibility(assessment, referral),
+            "incomplete": [
+                t.title for t in presenters.task_rows(referral) if t.state != "completed"
+            ],
+            "possible_duplicate": Referral.objects.possible_duplicates_of(referral).exists(),
+            "form": form,
+            "refusal": refusal,
+        },
+    )
+
+
+@referrer_required
+def submitted(request, pk):
+    referral = own_referral(request, pk, draft=False)
+    return render(request, "referrals/confirmation.html", {"referral": referral})
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    referral = own_referral(request, pk, draft=True)
+    if request.method == "POST":
+        drafts.delete_draft(referral, by=request.user, request=request)
+        messages.success(request, "The draft referral has been deleted.")
+        return redirect("referrals:mine")
+    return render(
+        request,
+        "referrals/delete.html",
+        {"referral": referral, "heading": presenters.baby_heading(referral)},
+    )
+
+
+@referrer_required
+@require_POST
+def discard(request, pk, key):
+    """Cancel on a sub-page: forget what was typed there."""
+    referral = own_referral(request, pk, draft=True)
+    try:
+        drafts.discard_section_draft(
+            referral, key=key, by=request.user, version=request.POST.get("version"), request=request
+        )
+    except drafts.StaleDraft as stale:
+        stale_message(request, stale.referral)
+    # Cancel on one carer's page goes back to the carers list, not out of the section.
+    if key.startswith("carers:"):
+        return redirect("referrals:carers", pk)
+    return redirect("referrals:detail", pk)

@@ -1,0 +1,1 @@
+"""Forms of the Request for Assistance, a module per section (base.py has what they share)."""

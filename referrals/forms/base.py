@@ -1,0 +1,64 @@
+"""What every section form of the Request for Assistance has in common."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+
+class SectionForm(forms.Form):
+    """One section of the Request for Assistance.
+
+    Subclasses declare their fields and a crispy `layout` (a `crispy_forms.layout.Layout`), and
+    implement:
+
+    - `initial_for(referral)` (classmethod): the section's saved answers, as initial data;
+    - `save()`: write `self.cleaned_data` to `self.referral` (and its infant, carers, ...).
+      It runs inside the draft's transaction with the referral row locked; `drafts.save_section`
+      saves the referral's own bookkeeping fields, so `save()` saves only what it changes, with
+      `update_fields`;
+    - `summary(referral)` (classmethod): the answers for "Check your answers" and the read-only
+      page, as a list of `(label, value)` pairs (value: text; "" shows as "Not given").
+
+    The view supplies `referral=` and renders the form with the `nhsuk` crispy pack; the page
+    provides the <form> tag, the CSRF token, the version and the button.
+    """
+
+    layout = None
+
+    def __init__(self, *args, referral, **kwargs):
+        self.referral = referral
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", self.initial_for(referral))
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if self.layout is not None:
+            self.helper.layout = self.layout
+
+    @classmethod
+    def initial_for(cls, referral):
+        return {}
+
+    def save(self):
+        raise NotImplementedError(f"{type(self).__name__} must say how it saves its answers.")
+
+    @classmethod
+    def summary(cls, referral):
+        raise NotImplementedError(f"{cls.__name__} must say how its answers read back.")
+
+
+def yes_no(value):
+    """Presentation of a nullable yes/no answer."""
+    return {True: "Yes", False: "No"}.get(value, "")
+
+
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+
+
+def to_bool(choice):
+    """ "yes"/"no" radio answers to True/False ("" → None)."""
+    return {"yes": True, "no": False}.get(choice)
+
+
+def from_bool(value):
+    return {True: "yes", False: "no"}.get(value, "")

@@ -1,0 +1,23 @@
+"""Emails about referrals. They carry no names and no clinical content: a reference number and a
+sign-in link. Callers queue them after commit (`transaction.on_commit`)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from imhs.tasks import send_email
+from referrals.models import Referral
+
+
+def send_submission_acknowledgement(*, referral_id, sign_in_path):
+    referral = Referral.objects.select_related("referrer").get(pk=referral_id)
+    context = {
+        "reference": referral.reference,
+        "link": settings.SITE_URL.rstrip("/") + sign_in_path,
+        "service": settings.SERVICE,
+    }
+    send_email.enqueue(
+        subject=f"Referral {referral.reference} received",
+        body=render_to_string("emails/referral_received.txt", context),
+        # The account address (the one they sign in with), not the editable contact snapshot.
+        to=[referral.referrer.email],
+    )

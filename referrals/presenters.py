@@ -1,0 +1,202 @@
+"""What the referral pages show, worked out here so templates hold no decisions."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from patients.chi import format_chi
+from referrals.assessment import OVERRIDABLE, is_overridden, overridable_failures
+from referrals.drafts import COMPLETED, IN_PROGRESS
+from referrals.sections import SECTIONS, STATE_LABELS
+
+RULE_TITLES = {
+    "age": "Age",
+    "residence": "Where the family lives",
+    "gp_practice": "GP practice",
+    "referrer_type": "Who is referring",
+    "living_arrangement": "Who the baby lives with",
+    "indicator_threshold": "What you have observed",
+    "consent": "Consent",
+}
+CHECK_TAGS = {
+    "pass": ("Met", "nhsuk-tag--green"),
+    "review": ("For the team to look at", "nhsuk-tag--yellow"),
+    "fail": ("Not met", "nhsuk-tag--red"),
+}
+OUTCOME_HEADLINES = {
+    "eligible": "From your answers so far, the baby meets the service's criteria.",
+    "needs_review": "Some answers are still needed, or are for the team to look at.",
+    "ineligible": "From your answers, the baby does not meet the service's criteria.",
+}
+STATE_TAGS = {
+    COMPLETED: "nhsuk-tag--no-colour nhsuk-tag--no-border nhsuk-u-font-weight-normal",
+    IN_PROGRESS: "nhsuk-tag--light-blue",
+}
+STATUS_TAGS = {
+    "draft": "nhsuk-tag--grey",
+    "submitted": "nhsuk-tag--blue",
+    "in_review": "nhsuk-tag--purple",
+    "information_requested": "nhsuk-tag--orange",
+    "accepted": "nhsuk-tag--green",
+    "declined": "nhsuk-tag--red",
+    "withdrawn": "nhsuk-tag--grey",
+    "closed": "nhsuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    title: str
+    url: str
+    state: str
+    state_label: str
+    tag_class: str
+
+
+def task_rows(referral):
+    rows = []
+    for section in SECTIONS:
+        state = section.state(referral)
+        rows.append(
+            TaskRow(
+                title=section.title,
+                url=section.url(referral),
+                state=state,
+                state_label=STATE_LABELS[state],
+                tag_class=STATE_TAGS.get(state, "nhsuk-tag--white"),
+            )
+        )
+    return rows
+
+
+def completed_count(referral):
+    return sum(1 for section in SECTIONS if section.state(referral) == COMPLETED)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    rule: str
+    title: str
+    outcome: str
+    tag_label: str
+    tag_class: str
+    message: str
+    overridden: bool
+
+
+def eligibility(assessment, referral=None):
+    """The assessment as the pages show it: a headline, the 3rd birthday, one row a rule."""
+    rows = [
+        CheckRow(
+            rule=check.rule,
+            title=RULE_TITLES[check.rule],
+            outcome=check.outcome,
+            tag_label=CHECK_TAGS[check.outcome][0],
+            tag_class=CHECK_TAGS[check.outcome][1],
+            message=check.message,
+            overridden=bool(referral and is_overridden(check, referral)),
+        )
+        for check in assessment.checks
+    ]
+    return {
+        "outcome": assessment.outcome,
+        "headline": OUTCOME_HEADLINES[assessment.outcome],
+        "third_birthday": assessment.third_birthday,
+        "rows": rows,
+        "failures": [row for row in rows if row.outcome == "fail"],
+        "overridable": [RULE_TITLES[c.rule] for c in overridable_failures(assessment)],
+        "ineligible": assessment.outcome == "ineligible",
+        # A failure no reason can override (age, referrer, consent, threshold): nothing to send.
+        "blocked": any(row.outcome == "fail" and row.rule not in OVERRIDABLE for row in rows),
+    }
+
+
+def answers(referral, *, editable):
+    """Every section's answers: title, change link (drafts only), rows of (label, value)."""
+    return [
+        {
+            "title": section.title,
+            "change_url": section.url(referral) if editable else "",
+            "rows": [
+                (label, value if value not in (None, "") else "Not given")
+                for label, value in section.form_class.summary(referral)
+            ],
+        }
+        for section in SECTIONS
+    ]
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    url: str
+    reference: str
+    initials: str
+    date_of_birth: object
+    status: str
+    status_class: str
+    submitted_at: object
+    is_draft: bool
+    delete_url: str
+
+
+def referral_rows(referrals):
+    rows = []
+    for referral in referrals:
+        infant = referral.infant
+        initials = "".join(part[:1].upper() for part in (infant.given_name, infant.family_name))
+        rows.append(
+            ReferralRow(
+                url=reverse("referrals:detail", args=[referral.pk]),
+                reference=referral.reference or "Draft",
+                initials=initials or "Not given yet",
+                date_of_birth=infant.date_of_birth,
+                status=referral.get_status_display(),
+                status_class=STATUS_TAGS[referral.status],
+                submitted_at=referral.submitted_at,
+                is_draft=referral.is_draft,
+                delete_url=reverse("referrals:delete", args=[referral.pk])
+                if referral.is_draft
+                else "",
+            )
+        )
+    return rows
+
+
+def baby_heading(referral):
+    """How the pages name the referral: the baby's name once given, else "New referral"."""
+    infant = referral.infant
+    name = infant.full_name
+    if referral.reference:
+        return f"{referral.reference}: {name}" if name else referral.reference
+    return name or "New referral"
+
+
+def chi(value):
+    return format_chi(value) if value else ""
+
+
+# How the referrer sees each step (their view of the timeline; team notes never appear here).
+REFERRER_EVENT_LABELS = {
+    ("draft", "submitted"): "Sent to the team",
+    ("information_requested", "submitted"): "Your answer was sent to the team",
+    ("submitted", "in_review"): "The team started looking at the referral",
+    ("in_review", "information_requested"): "The team asked you for more information",
+    ("submitted", "information_requested"): "The team asked you for more information",
+    ("in_review", "accepted"): "Accepted by the team",
+    ("in_review", "declined"): "Declined by the team",
+    ("submitted", "declined"): "Declined by the team",
+    ("accepted", "closed"): "Closed",
+}
+
+
+def referrer_timeline(events):
+    """(when, what) for each status change, in the referrer's words."""
+    return [
+        (
+            event.at,
+            REFERRER_EVENT_LABELS.get(
+                (event.from_status, event.to_status), event.get_to_status_display()
+            ),
+        )
+        for event in events
+    ]

@@ -1,0 +1,209 @@
+"""Parents and carers: the list of the baby's carers, a page to add or change one, and removing
+one. Each carer is saved on their own page; the list's "Save and continue" completes the section.
+
+Lookups are scoped like every referrer page: another referrer's draft, or a carer of another
+baby, is a 404.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_http_methods
+
+from imhs.access import referrer_required
+from patients.models import CareRelationship
+from referrals import drafts, presenters
+from referrals.forms.carers import (
+    CarerForm,
+    CarersDoneForm,
+    care_relationships,
+    carer_details,
+    unsaved_carer_pages,
+)
+from referrals.sections import SECTIONS_BY_SLUG
+from referrals.views.referrer import own_referral, stale_message
+
+SECTION = SECTIONS_BY_SLUG["carers"]
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def carers(request, pk):
+    referral = own_referral(request, pk, draft=True)
+    form = None
+    if request.method == "POST":
+        form = CarersDoneForm(request.POST, referral=referral)
+        try:
+            saved = drafts.save_section(
+                referral,
+                key=SECTION.slug,
+                form=form,
+                by=request.user,
+                version=request.POST.get("version"),
+                request=request,
+            )
+        except drafts.StaleDraft as stale:
+            stale_message(request, stale.referral)
+            return redirect("referrals:carers", pk)
+        except drafts.NotADraft:
+            return redirect("referrals:detail", pk)
+        if saved:
+            return redirect("referrals:detail", pk)
+    return render(
+        request,
+        "referrals/carers/list.html",
+        {
+            "referral": referral,
+            "section": SECTION,
+            "heading": presenters.baby_heading(referral),
+            "form": form,
+            "problems": _problems(form),
+            "rows": _rows(referral),
+            "unsaved": _unsaved(referral),
+        },
+    )
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def carer(request, pk, relationship_id=None):
+    referral = own_referral(request, pk, draft=True)
+    relationship = _relationship(referral, relationship_id)
+    key = _key(relationship_id)
+    if request.method == "POST":
+        form = CarerForm(request.POST, referral=referral, relationship=relationship)
+        try:
+            saved = drafts.save_section(
+                referral,
+                key=key,
+                form=form,
+                by=request.user,
+                version=request.POST.get("version"),
+                request=request,
+                mark=drafts.IN_PROGRESS,
+            )
+        except drafts.StaleDraft as stale:
+            stale_message(request, stale.referral)
+            return _latest_page(referral, relationship_id)
+        except drafts.NotADraft:
+            return redirect("referrals:detail", pk)
+        if saved:
+            name = form.relationship.carer.full_name
+            messages.success(request, f"{name} {'added' if relationship is None else 'updated'}")
+            return redirect("referrals:carers", pk)
+    else:
+        typed = referral.section_drafts.get(key)
+        if typed:
+            # Answers typed earlier that could not be saved: shown again, with their errors.
+            form = CarerForm(MultiValueDict(typed), referral=referral, relationship=relationship)
+        else:
+            form = CarerForm(referral=referral, relationship=relationship)
+    return render(
+        request,
+        "referrals/carers/carer.html",
+        {
+            "referral": referral,
+            "section": SECTION,
+            "heading": presenters.baby_heading(referral),
+            "form": form,
+            "relationship": relationship,
+            "draft_key": key,
+        },
+    )
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def remove(request, pk, relationship_id):
+    referral = own_referral(request, pk, draft=True)
+    relationship = _relationship(referral, relationship_id)
+    name = relationship.carer.full_name
+    if request.method == "POST":
+        try:
+            drafts.remove_carer(
+                referral,
+                relationship_id=relationship.pk,
+                by=request.user,
+                version=request.POST.get("version"),
+                request=request,
+            )
+        except drafts.StaleDraft as stale:
+            stale_message(request, stale.referral)
+            return redirect("referrals:carers", pk)
+        except drafts.NotADraft:
+            return redirect("referrals:detail", pk)
+        messages.success(request, f"{name} removed")
+        return redirect("referrals:carers", pk)
+    return render(
+        request,
+        "referrals/carers/remove.html",
+        {
+            "referral": referral,
+            "section": SECTION,
+            "heading": presenters.baby_heading(referral),
+            "name": name,
+        },
+    )
+
+
+def _relationship(referral, relationship_id):
+    if relationship_id is None:
+        return None
+    return get_object_or_404(
+        CareRelationship.objects.select_related("carer"),
+        pk=relationship_id,
+        infant=referral.infant,
+    )
+
+
+def _key(relationship_id):
+    return f"{SECTION.slug}:{relationship_id or 'new'}"
+
+
+def _latest_page(referral, relationship_id):
+    """After a refused (stale) save: the same page, unless that carer has since been removed."""
+    if relationship_id is None:
+        return redirect("referrals:carer_add", referral.pk)
+    if CareRelationship.objects.filter(pk=relationship_id, infant=referral.infant).exists():
+        return redirect("referrals:carer_change", referral.pk, relationship_id)
+    return redirect("referrals:carers", referral.pk)
+
+
+def _rows(referral):
+    return [
+        {
+            "name": relationship.carer.full_name,
+            "details": carer_details(relationship),
+            "change_url": reverse("referrals:carer_change", args=[referral.pk, relationship.pk]),
+            "remove_url": reverse("referrals:carer_remove", args=[referral.pk, relationship.pk]),
+        }
+        for relationship in care_relationships(referral)
+    ]
+
+
+def _unsaved(referral):
+    rows = []
+    for key, relationship, name in unsaved_carer_pages(referral):
+        if relationship is None:
+            url = reverse("referrals:carer_add", args=[referral.pk])
+            title = name or "A new parent or carer"
+        else:
+            url = reverse("referrals:carer_change", args=[referral.pk, relationship.pk])
+            title = relationship.carer.full_name
+        rows.append({"key": key, "title": title, "url": url})
+    return rows
+
+
+# Where each of the list page's problems is fixed, for the error summary's links.
+_PROBLEM_TARGETS = {"unsaved": "#unsaved-carers"}
+
+
+def _problems(form):
+    if form is None or not form.errors:
+        return []
+    return [
+        {"text": message, "href": _PROBLEM_TARGETS.get(error.code, "#add-carer")}
+        for error in form.non_field_errors().as_data()
+        for message in error
+    ]
