@@ -46,6 +46,12 @@ class SectionForm(forms.Form):
     def summary(cls, referral):
         raise NotImplementedError(f"{cls.__name__} must say how its answers read back.")
 
+    def ignore_answer(self, name, empty):
+        """A follow-up question that was not asked (its radio was not chosen): whatever is in
+        its hidden box is ignored, never an error, and it saves as `empty`. Call from clean()."""
+        self.errors.pop(name, None)
+        self.cleaned_data[name] = empty
+
 
 def yes_no(value):
     """Presentation of a nullable yes/no answer."""

@@ -157,15 +157,11 @@ class ConsentForm(SectionForm):
         cleaned = super().clean()
         # Follow-up questions not asked: whatever is in them is ignored, never an error.
         if cleaned.get("consent_given") != "yes":
-            self._ignore("consent_given_by", "")
-            self._ignore("consent_given_on", None)
+            self.ignore_answer("consent_given_by", "")
+            self.ignore_answer("consent_given_on", None)
         if cleaned.get("parent_views_method") != ParentViewsMethod.WRITTEN_HERE:
-            self._ignore("parent_views_written", "")
+            self.ignore_answer("parent_views_written", "")
         return cleaned
-
-    def _ignore(self, name, empty):
-        self.errors.pop(name, None)
-        self.cleaned_data[name] = empty
 
     def save(self):
         cleaned = self.cleaned_data

@@ -170,18 +170,14 @@ class SafetyForm(SectionForm):
         cleaned = super().clean()
         if cleaned.get("child_protection_concerns") != "yes":
             # Follow-up questions not asked: whatever is in them is ignored, never an error.
-            self._ignore("child_protection_plan", "")
-            self._ignore("child_protection_details", "")
+            self.ignore_answer("child_protection_plan", "")
+            self.ignore_answer("child_protection_details", "")
         for index in self.rows:
             names = [row_field(index, part) for part in ROW_PARTS]
             if not any(self.data.get(name, "").strip() for name in names):
                 for name in names:
-                    self._ignore(name, "")
+                    self.ignore_answer(name, "")
         return cleaned
-
-    def _ignore(self, name, empty):
-        self.errors.pop(name, None)
-        self.cleaned_data[name] = empty
 
     def professionals(self):
         """The submitted rows that name someone, in order, as (name, role, contact)."""
