@@ -18,12 +18,12 @@ from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
 from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
-from referrals.views.referrer import own_referral, stale_message
+from referrals.views.referrer import PASSING_SAVE, own_referral, stale_message
 
 MAX_RESULTS = 20
 MAX_WORDS = 6  # enough for any practice's name and town; bounds the query's size
 # The button of the baby's page that brings its answers here (templates/referrals/baby/).
-FROM_BABY_PAGE = "find_practice"
+FROM_BABY_PAGE = PASSING_SAVE
 
 
 def search_practices(query):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imhs import audit
@@ -18,6 +19,9 @@ from referrals.assessment import assessment_for
 from referrals.forms.check import CheckAnswersForm
 from referrals.models import Referral
 from referrals.sections import SECTIONS_BY_SLUG
+
+# The button on a section page that stores what was typed and opens a sub-page.
+PASSING_SAVE = "find_practice"
 
 
 def own_referral(request, pk, *, draft=None):
@@ -114,6 +118,10 @@ def section(request, pk, slug):
     else:
         typed = referral.section_drafts.get(slug)
         form = form_class(_as_data(typed), referral=referral) if typed else None
+        if typed and PASSING_SAVE in typed:
+            # Kept on the way to a sub-page (finding the GP practice), not a failed "Save and
+            # continue": show what was typed without errors for questions not reached yet.
+            form.errors.clear()
         form = form or form_class(referral=referral)
     return render(
         request,
@@ -128,8 +136,6 @@ def section(request, pk, slug):
 
 
 def _as_data(typed):
-    from django.utils.datastructures import MultiValueDict
-
     return MultiValueDict(typed)
 
 

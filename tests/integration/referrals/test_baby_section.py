@@ -179,6 +179,17 @@ def test_the_find_button_keeps_what_was_typed_and_opens_the_search(client, draft
     assert client.get(response.url).status_code == 200
 
 
+def test_back_from_the_search_the_page_shows_what_was_typed_without_errors(client, draft):
+    # Half filled in: the town and most answers not reached yet when "Find" was pressed.
+    find_from_baby_page(client, draft, gp_registration="listed", town="", lives_with="")
+
+    page = client.get(section_url(draft)).content.decode()
+
+    assert 'value="Babytest"' in page
+    assert "There is a problem" not in page
+    assert "nhsuk-error-message" not in page
+
+
 def test_choosing_a_practice_saves_it_and_returns_to_the_baby_page(client, draft):
     practice = GPPracticeFactory(name="Testville Medical Practice")
     find_from_baby_page(client, draft, gp_registration="listed")
