@@ -27,6 +27,8 @@ from patients import ages, postcodes
 from patients.models import HEALTH_BOARD_NAMES
 
 PASS, REVIEW, FAIL = "pass", "review", "fail"
+# Every `review` for a fact not given yet starts with these words (the pages tag it so).
+STILL_NEEDED = "Still needed"
 ELIGIBLE, NEEDS_REVIEW, INELIGIBLE = "eligible", "needs_review", "ineligible"
 
 RULES = (

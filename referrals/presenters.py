@@ -7,6 +7,7 @@ from django.urls import reverse
 from patients.chi import format_chi
 from referrals.assessment import OVERRIDABLE, is_overridden, overridable_failures
 from referrals.drafts import COMPLETED, IN_PROGRESS
+from referrals.eligibility import STILL_NEEDED
 from referrals.sections import SECTIONS, STATE_LABELS
 
 RULE_TITLES = {
@@ -22,6 +23,7 @@ CHECK_TAGS = {
     "pass": ("Met", "nhsuk-tag--green"),
     "review": ("For the team to look at", "nhsuk-tag--yellow"),
     "fail": ("Not met", "nhsuk-tag--red"),
+    "missing": ("Still needed", "nhsuk-tag--grey"),
 }
 OUTCOME_HEADLINES = {
     "eligible": "From your answers so far, the baby meets the service's criteria.",
@@ -84,6 +86,11 @@ class CheckRow:
     overridden: bool
 
 
+def _tag(check):
+    missing = check.outcome == "review" and check.message.startswith(STILL_NEEDED)
+    return "missing" if missing else check.outcome
+
+
 def eligibility(assessment, referral=None):
     """The assessment as the pages show it: a headline, the 3rd birthday, one row a rule."""
     rows = [
@@ -91,8 +98,8 @@ def eligibility(assessment, referral=None):
             rule=check.rule,
             title=RULE_TITLES[check.rule],
             outcome=check.outcome,
-            tag_label=CHECK_TAGS[check.outcome][0],
-            tag_class=CHECK_TAGS[check.outcome][1],
+            tag_label=CHECK_TAGS[_tag(check)][0],
+            tag_class=CHECK_TAGS[_tag(check)][1],
             message=check.message,
             overridden=bool(referral and is_overridden(check, referral)),
         )
