@@ -140,7 +140,7 @@ def test_reopening_saved_concerns_shows_the_saved_answers(client, draft):
 
 def test_the_eligibility_summary_follows_the_indicator_counts(client, draft):
     assert eligibility_row(client, draft, "What you have observed") == (
-        "For the team to look at",
+        "Still needed",
         "Still needed: the number of indicators observed in each domain.",
     )
 
@@ -283,7 +283,7 @@ def test_reopening_consent_shows_the_stored_checkboxes_and_date(client, draft):
 
 
 def test_the_eligibility_summary_follows_consent(client, draft):
-    assert eligibility_row(client, draft, "Consent")[0] == "For the team to look at"
+    assert eligibility_row(client, draft, "Consent")[0] == "Still needed"
 
     response = post(client, draft, "consent", consent_data(consent_given="no"))
     assert response.status_code == 302  # saying no can be saved; it is the check that fails
