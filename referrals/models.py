@@ -1,10 +1,13 @@
 """The referral and its journey: the Request for Assistance, its status history, and the
 professionals named in it."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from patients.models import Infant
 
@@ -39,6 +42,38 @@ class AppointmentPlace(models.TextChoices):
     HOME = "home", "At home"
     CLINIC = "clinic", "At a clinic"
     NEAR_ME = "near_me", "By video call (Near Me)"
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class DeclineReason(models.TextChoices):
+    NOT_ELIGIBLE_AGE = "not_eligible_age", "Not eligible: age"
+    NOT_ELIGIBLE_AREA = "not_eligible_area", "Not eligible: lives outside Lanarkshire"
+    NOT_ELIGIBLE_GP = "not_eligible_gp", "Not eligible: GP practice outside Lanarkshire"
+    NOT_ELIGIBLE_THRESHOLD = "not_eligible_threshold", "Not eligible: below the threshold"
+    ANOTHER_SERVICE = "another_service", "Needs better met by another service"
+    DUPLICATE = "duplicate", "Duplicate referral"
+    FAMILY_DECLINED = "family_declined", "The family declined"
+    OTHER = "other", "Other"
+
+
+class SignpostService(models.Model):
+    """A service the team points families to when declining (kept by the service lead)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact = models.CharField(
+        max_length=300, blank=True, help_text="Phone, website or address, for letters."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -147,6 +182,37 @@ class Referral(models.Model):
     eligibility_outcome = models.CharField(max_length=20, blank=True)
     possible_duplicate = models.BooleanField(default=False)
 
+    # Triage: who is reviewing, the decision, allocation and waiting times.
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_referrals",
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    signposted_to = models.ForeignKey(
+        SignpostService, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signposted_other = models.CharField("signposted to (other)", max_length=300, blank=True)
+    decision_explanation = models.TextField(
+        blank=True, help_text="Written for the family and the referrer."
+    )
+    first_appointment_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.TextField(blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -166,6 +232,10 @@ class Referral(models.Model):
             models.Index(fields=["referrer", "status", "-updated_at"], name="referrals_mine_idx"),
             models.Index(fields=["status", "submitted_at"], name="referrals_queue_idx"),
             models.Index(fields=["status", "updated_at"], name="referrals_stale_idx"),
+            models.Index(fields=["allocated_to", "status"], name="referrals_allocated_idx"),
+            models.Index(fields=["priority", "status"], name="referrals_priority_idx"),
+            models.Index(fields=["eligibility_outcome", "status"], name="referrals_outcome_idx"),
+            models.Index(fields=["status", "decided_at"], name="referrals_decided_idx"),
         ]
         constraints = [
             # Submitted means a reference, a received date and who sent it, together.
@@ -178,6 +248,31 @@ class Referral(models.Model):
                 ),
                 name="referrals_submitted_paired",
             ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, decided_by__isnull=True)
+                | Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="referrals_decided_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated_to__isnull=True, allocated_at__isnull=True)
+                | Q(allocated_to__isnull=False, allocated_at__isnull=False),
+                name="referrals_allocated_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_started_by__isnull=True, review_started_at__isnull=True)
+                | Q(review_started_by__isnull=False, review_started_at__isnull=False),
+                name="referrals_review_started_paired",
+            ),
+            # A decline always says why, where to go instead, and explains it to the family.
+            models.CheckConstraint(
+                condition=~Q(status="declined")
+                | (
+                    ~Q(decline_reason="")
+                    & ~Q(decision_explanation="")
+                    & (Q(signposted_to__isnull=False) | ~Q(signposted_other=""))
+                ),
+                name="referrals_decline_explained",
+            ),
         ]
 
     def __str__(self):
@@ -186,6 +281,39 @@ class Referral(models.Model):
     @property
     def is_draft(self):
         return self.status == Status.DRAFT
+
+    # --- waiting times (Scotland's CAMHS standard: treatment within 18 weeks of referral; a
+    # first appointment within 4 weeks for those meeting criteria) -----------------------------
+
+    @property
+    def received_on(self):
+        """The received date: the referral-to-treatment clock starts here."""
+        return timezone.localdate(self.submitted_at) if self.submitted_at else None
+
+    @property
+    def breach_date(self):
+        """The day the 18 weeks from receipt run out."""
+        return self.received_on + datetime.timedelta(weeks=18) if self.received_on else None
+
+    def days_waiting(self, today):
+        return (today - self.received_on).days if self.received_on else None
+
+    def week_of_18(self, today):
+        """Which week of the 18 the referral is in (1 on the day it arrived)."""
+        return self.days_waiting(today) // 7 + 1 if self.received_on else None
+
+    @property
+    def first_appointment_within_4_weeks_of_acceptance(self):
+        if not (self.first_appointment_on and self.decided_at and self.status != "declined"):
+            return None
+        accepted_on = timezone.localdate(self.decided_at)
+        return self.first_appointment_on <= accepted_on + datetime.timedelta(weeks=4)
+
+    @property
+    def first_appointment_within_18_weeks(self):
+        if not (self.first_appointment_on and self.received_on):
+            return None
+        return self.first_appointment_on <= self.breach_date
 
     @property
     def indicator_counts(self):
@@ -230,3 +358,53 @@ class InvolvedProfessional(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.role})"
+
+
+class InformationRequest(models.Model):
+    """A question from the team to the referrer, and the referrer's answer."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="information_requests"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True, answer="")
+                | (Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(answer="")),
+                name="referrals_inforeq_answer_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Question on {self.referral}"
+
+    @property
+    def is_open(self):
+        return self.answered_at is None
+
+
+class TeamNote(models.Model):
+    """An internal note of the team's. Never shown to referrers or families."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="team_notes")
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Note on {self.referral}"

@@ -3,6 +3,7 @@ sign-in link. Callers queue them after commit (`transaction.on_commit`)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from imhs.tasks import send_email
 from referrals.models import Referral
@@ -19,5 +20,30 @@ def send_submission_acknowledgement(*, referral_id, sign_in_path):
         subject=f"Referral {referral.reference} received",
         body=render_to_string("emails/referral_received.txt", context),
         # The account address (the one they sign in with), not the editable contact snapshot.
+        to=[referral.referrer.email],
+    )
+
+
+# What each email about a referral says. Only the reference and a link: the details are behind
+# the sign-in.
+UPDATE_SUBJECTS = {
+    "information_requested": "The team has a question about referral {reference}",
+    "accepted": "Referral {reference}: decision",
+    "declined": "Referral {reference}: decision",
+    "withdrawn": "Referral {reference} has been withdrawn",
+}
+
+
+def send_referrer_update(*, referral_id, kind):
+    referral = Referral.objects.select_related("referrer").get(pk=referral_id)
+    context = {
+        "reference": referral.reference,
+        "kind": kind,
+        "link": settings.SITE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk]),
+        "service": settings.SERVICE,
+    }
+    send_email.enqueue(
+        subject=UPDATE_SUBJECTS[kind].format(reference=referral.reference),
+        body=render_to_string("emails/referral_update.txt", context),
         to=[referral.referrer.email],
     )

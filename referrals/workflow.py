@@ -16,8 +16,8 @@ from imhs import audit
 from imhs.models import AuditAction
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
-from referrals.models import Referral, ReferralEvent, Status
-from referrals.notifications import send_submission_acknowledgement
+from referrals.models import InformationRequest, Referral, ReferralEvent, Status, TeamNote
+from referrals.notifications import send_referrer_update, send_submission_acknowledgement
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -35,15 +35,61 @@ TRANSITIONS = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class Conflict(Exception):
+    """Someone acted first, or the page was out of date. `message` says who did what, when."""
+
+    def __init__(self, referral, message):
+        self.referral = referral
+        self.message = message
+        super().__init__(message)
+
+
+class TransitionNotAllowed(Conflict):
     """The referral is no longer in a state where this action makes sense."""
 
     def __init__(self, referral, action):
-        self.referral = referral
         self.action = action
+        super().__init__(referral, _who_did_what(referral, action))
+
+
+class StaleVersion(Conflict):
+    """The referral changed after the page was opened: the action was not applied."""
+
+    def __init__(self, referral):
         last = referral.events.select_related("by").last()
-        self.last_event = last
-        super().__init__(f"Cannot {action} a referral that is {referral.get_status_display()}.")
+        when = timezone.localtime(last.at if last else referral.updated_at)
+        who = f" by {last.by.full_name}" if last else ""
+        super().__init__(
+            referral,
+            f"This referral was changed{who} at {when:%H:%M on %-d %B} after you opened the "
+            "page, so nothing was changed. Check the latest details and try again.",
+        )
+
+
+ACTION_WORDS = {
+    "submit": "send",
+    "start_review": "start reviewing",
+    "request_information": "ask for information on",
+    "answer_information_request": "answer the question on",
+    "accept": "accept",
+    "allocate": "allocate",
+    "decline": "decline",
+    "withdraw": "withdraw",
+    "close": "close",
+    "record_first_appointment": "record the first appointment of",
+}
+
+
+def _who_did_what(referral, action):
+    last = referral.events.select_related("by").last()
+    status = referral.get_status_display().lower()
+    if last is None:
+        return f"You cannot {ACTION_WORDS[action]} this referral now: it is {status}."
+    when = timezone.localtime(last.at)
+    return (
+        f"You cannot {ACTION_WORDS[action]} this referral now: it is {status} "
+        f"({last.by.full_name} at {when:%H:%M on %-d %B}). Nothing was changed."
+    )
 
 
 class SubmissionRefused(Exception):
@@ -54,9 +100,33 @@ class SubmissionRefused(Exception):
         super().__init__("; ".join(reasons))
 
 
+# Actions that change details but not the status: allowed only in these statuses.
+IN_PLACE = {
+    "allocate": {Status.ACCEPTED},
+    "record_first_appointment": {Status.ACCEPTED},
+}
+
+
 def allowed(referral, action):
+    if action in IN_PLACE:
+        return referral.status in IN_PLACE[action]
     sources, _target = TRANSITIONS[action]
     return referral.status in sources
+
+
+def allowed_actions(referral):
+    """The team's actions open on this referral now, in the order the page offers them."""
+    team_actions = [
+        "start_review",
+        "request_information",
+        "accept",
+        "decline",
+        "allocate",
+        "record_first_appointment",
+        "close",
+        "withdraw",
+    ]
+    return [action for action in team_actions if allowed(referral, action)]
 
 
 def _lock(referral):
@@ -152,3 +222,234 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
             )
         )
     return locked
+
+
+# --- the team's transitions ----------------------------------------------------------------
+
+
+def _apply(
+    referral, action, *, by, version, request=None, note="", changes=None, notify=None, detail=None
+):
+    """Apply one action under a row lock: check it is allowed now and the page was current,
+    append a ReferralEvent and an AuditEvent, and queue `notify` for after commit."""
+    with transaction.atomic():
+        locked = _lock(referral)
+        if not allowed(locked, action):
+            raise TransitionNotAllowed(locked, action)
+        if parse_version(version) != locked.version:
+            raise StaleVersion(locked)
+        now = timezone.now()
+        if action in IN_PLACE:
+            ReferralEvent.objects.create(
+                referral=locked,
+                from_status=locked.status,
+                to_status=locked.status,
+                at=now,
+                by=by,
+                note=note,
+            )
+        else:
+            _move(locked, action, by=by, note=note, at=now)
+        fields = changes(now) if changes else {}
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at", *fields])
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"action": action, **(detail or {})},
+        )
+        if notify:
+            transaction.on_commit(partial(send_referrer_update, referral_id=locked.pk, kind=notify))
+    referral.version = locked.version
+    return locked
+
+
+def start_review(referral, *, by, version, request=None):
+    """Claim a new referral: the dashboard shows who is reviewing it."""
+    return _apply(
+        referral,
+        "start_review",
+        by=by,
+        version=version,
+        request=request,
+        changes=lambda now: {"review_started_by": by, "review_started_at": now},
+    )
+
+
+def request_information(referral, *, by, version, question, request=None):
+    """Ask the referrer a question; they answer on their referral page."""
+    question = question.strip()
+    if not question:
+        raise ValueError("A question is needed.")
+
+    def changes(now):
+        InformationRequest.objects.create(
+            referral=referral, question=question, asked_by=by, asked_at=now
+        )
+        return {}
+
+    return _apply(
+        referral,
+        "request_information",
+        by=by,
+        version=version,
+        request=request,
+        note=question,
+        changes=changes,
+        notify="information_requested",
+    )
+
+
+def answer_information_request(referral, *, by, answer, request=None):
+    """The referrer's answer: the referral goes back to the team's New queue."""
+    answer = answer.strip()
+    if not answer:
+        raise ValueError("An answer is needed.")
+    with transaction.atomic():
+        locked = _lock(referral)
+        if locked.referrer_id != by.pk or not allowed(locked, "answer_information_request"):
+            raise TransitionNotAllowed(locked, "answer_information_request")
+        now = timezone.now()
+        open_request = locked.information_requests.filter(answered_at__isnull=True).last()
+        open_request.answer, open_request.answered_by, open_request.answered_at = answer, by, now
+        open_request.save(update_fields=["answer", "answered_by", "answered_at"])
+        _move(locked, "answer_information_request", by=by, note=answer, at=now)
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"action": "answer_information_request"},
+        )
+    return locked
+
+
+def accept(referral, *, by, version, priority, allocate_to=None, note="", request=None):
+    def changes(now):
+        fields = {"decided_at": now, "decided_by": by, "priority": priority}
+        if allocate_to is not None:
+            fields |= {"allocated_to": allocate_to, "allocated_at": now}
+        return fields
+
+    return _apply(
+        referral,
+        "accept",
+        by=by,
+        version=version,
+        request=request,
+        note=note,
+        changes=changes,
+        notify="accepted",
+        detail={"priority": priority, "allocated": allocate_to is not None},
+    )
+
+
+def allocate(referral, *, by, version, to, request=None):
+    return _apply(
+        referral,
+        "allocate",
+        by=by,
+        version=version,
+        request=request,
+        note=f"Allocated to {to.full_name}",
+        changes=lambda now: {"allocated_to": to, "allocated_at": now},
+    )
+
+
+def decline(
+    referral,
+    *,
+    by,
+    version,
+    reason,
+    explanation,
+    signposted_to=None,
+    signposted_other="",
+    request=None,
+):
+    """Decline with a coded reason, a service to go to instead, and an explanation for the
+    family and referrer: all required (no rejection without explanation and redirection)."""
+    explanation, signposted_other = explanation.strip(), signposted_other.strip()
+    if not (reason and explanation and (signposted_to or signposted_other)):
+        raise ValueError("A decline needs a reason, a service signposted to, and an explanation.")
+    return _apply(
+        referral,
+        "decline",
+        by=by,
+        version=version,
+        request=request,
+        note=explanation,
+        changes=lambda now: {
+            "decided_at": now,
+            "decided_by": by,
+            "decline_reason": reason,
+            "decision_explanation": explanation,
+            "signposted_to": signposted_to,
+            "signposted_other": signposted_other,
+        },
+        notify="declined",
+        detail={"reason": reason},
+    )
+
+
+def withdraw(referral, *, by, version, reason, request=None):
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is needed.")
+    return _apply(
+        referral,
+        "withdraw",
+        by=by,
+        version=version,
+        request=request,
+        note=reason,
+        changes=lambda now: {"withdraw_reason": reason},
+        notify="withdrawn",
+    )
+
+
+def close(referral, *, by, version, reason, closed_on, request=None):
+    reason = reason.strip()
+    if not reason or closed_on is None:
+        raise ValueError("A reason and a date are needed.")
+    return _apply(
+        referral,
+        "close",
+        by=by,
+        version=version,
+        request=request,
+        note=reason,
+        changes=lambda now: {"close_reason": reason, "closed_on": closed_on},
+    )
+
+
+def record_first_appointment(referral, *, by, version, on, request=None):
+    return _apply(
+        referral,
+        "record_first_appointment",
+        by=by,
+        version=version,
+        request=request,
+        note=f"First appointment on {on:%-d %B %Y}",
+        changes=lambda now: {"first_appointment_on": on},
+    )
+
+
+def add_note(referral, *, by, text, request=None):
+    """An internal team note (never shown to referrers). Notes do not change the referral, so
+    they need no version: two people can add notes at once."""
+    text = text.strip()
+    if not text:
+        raise ValueError("A note needs some text.")
+    with transaction.atomic():
+        note = TeamNote.objects.create(referral=referral, text=text, by=by, at=timezone.now())
+        audit.record(
+            AuditAction.CREATE, by=by, obj=note, request=request, detail={"referral": referral.pk}
+        )
+    return note

@@ -193,6 +193,16 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             submitted_at=factory.LazyFunction(timezone.now),
             submitted_by=factory.SelfAttribute("referrer"),
         )
+        # Declined properly: a coded reason, a service, an explanation, who and when.
+        declined = factory.Trait(
+            submitted=True,
+            status="declined",
+            decline_reason="another_service",
+            signposted_other="Test Family Support Service",
+            decision_explanation="Synthetic explanation for the family and referrer.",
+            decided_at=factory.LazyFunction(timezone.now),
+            decided_by=factory.SubFactory("tests.factories.TeamMemberFactory"),
+        )
 
     @factory.post_generation
     def with_carer(obj, create, extracted, **kwargs):

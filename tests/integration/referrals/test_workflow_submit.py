@@ -174,7 +174,11 @@ def test_possible_duplicates_match_chi_or_name_and_date_of_birth(same, is_duplic
     ],
 )
 def test_only_open_referrals_count_as_duplicates(status, counts):
-    earlier = ReferralFactory(submitted=True, status=status)
+    earlier = (
+        ReferralFactory(declined=True)
+        if status == "declined"
+        else ReferralFactory(submitted=True, status=status)
+    )
     referral = ReferralFactory(infant=InfantFactory(chi_number=earlier.infant.chi_number))
     assert Referral.objects.possible_duplicates_of(referral).exists() is counts
 
