@@ -1,0 +1,326 @@
+"""The team's transitions: the one table, row locks, versions, friendly conflicts, emails."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+
+from imhs.models import AuditAction, AuditEvent
+from referrals import workflow
+from referrals.models import InformationRequest, Referral, ReferralEvent, Status, TeamNote
+from tests.factories import ReferralFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 22)
+
+
+def team_call(action, referral, by, **extra):
+    """Call a workflow function with what it needs to succeed (plus `extra`)."""
+    inputs = {
+        "start_review": {},
+        "request_information": {"question": "Is the family still at this address?"},
+        "accept": {"priority": "routine"},
+        "allocate": {"to": by},
+        "decline": {
+            "reason": "another_service",
+            "signposted_other": "Test Family Support Service",
+            "explanation": "Synthetic explanation for the family.",
+        },
+        "withdraw": {"reason": "The family moved away."},
+        "close": {"reason": "Work completed.", "closed_on": TODAY},
+        "record_first_appointment": {"on": TODAY},
+    }[action]
+    return getattr(workflow, action)(
+        referral, by=by, version=referral.version, **{**inputs, **extra}
+    )
+
+
+def referral_in(status):
+    referral = ReferralFactory(submitted=True)
+    if status == "submitted":
+        return referral
+    explained = (
+        {"decline_reason": "other", "signposted_other": "X", "decision_explanation": "Y"}
+        if status == "declined"
+        else {}
+    )
+    Referral.objects.filter(pk=referral.pk).update(status=status, **explained)
+    referral.refresh_from_db()
+    return referral
+
+
+# (action, from status) → resulting status, or None where the action is not allowed.
+ALLOWED = {
+    ("start_review", "submitted"): "in_review",
+    ("request_information", "submitted"): "information_requested",
+    ("request_information", "in_review"): "information_requested",
+    ("accept", "in_review"): "accepted",
+    ("decline", "submitted"): "declined",
+    ("decline", "in_review"): "declined",
+    ("withdraw", "submitted"): "withdrawn",
+    ("withdraw", "in_review"): "withdrawn",
+    ("withdraw", "information_requested"): "withdrawn",
+    ("close", "accepted"): "closed",
+    ("allocate", "accepted"): "accepted",
+    ("record_first_appointment", "accepted"): "accepted",
+}
+ACTIONS = sorted({action for action, _ in ALLOWED})
+STATUSES = [
+    "submitted",
+    "in_review",
+    "information_requested",
+    "accepted",
+    "declined",
+    "withdrawn",
+    "closed",
+]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_from_every_status_follows_the_table(action, status):
+    referral = referral_in(status)
+    by = TeamMemberFactory()
+    expected = ALLOWED.get((action, status))
+
+    if expected is None:
+        with pytest.raises(workflow.TransitionNotAllowed) as refused:
+            team_call(action, referral, by)
+        assert "Nothing was changed" in refused.value.message or "now:" in refused.value.message
+        assert Referral.objects.get(pk=referral.pk).status == status
+        assert not ReferralEvent.objects.filter(referral=referral, by=by).exists()
+    else:
+        team_call(action, referral, by)
+        referral.refresh_from_db()
+        assert referral.status == expected
+        event = ReferralEvent.objects.get(referral=referral, by=by)
+        assert (event.from_status, event.to_status) == (status, expected)
+        audit = AuditEvent.objects.get(action=AuditAction.CHANGE, actor=by)
+        assert audit.detail["action"] == action
+
+
+def test_start_review_records_who_claimed_it():
+    referral = referral_in("submitted")
+    by = TeamMemberFactory()
+
+    workflow.start_review(referral, by=by, version=referral.version)
+
+    referral.refresh_from_db()
+    assert referral.review_started_by == by
+    assert referral.review_started_at is not None
+
+
+def test_a_stale_version_is_refused_and_changes_nothing():
+    referral = referral_in("in_review")
+    opened = referral.version
+    Referral.objects.filter(pk=referral.pk).update(version=opened + 1)
+
+    with pytest.raises(workflow.StaleVersion) as refused:
+        workflow.accept(referral, by=TeamMemberFactory(), version=opened, priority="urgent")
+
+    assert "after you opened the page" in refused.value.message
+    referral.refresh_from_db()
+    assert (referral.status, referral.priority) == ("in_review", "")
+
+
+def test_a_late_action_names_who_acted_first_and_when():
+    referral = referral_in("in_review")
+    first = TeamMemberFactory(given_name="Firstact", family_name="Person")
+    workflow.accept(referral, by=first, version=referral.version, priority="routine")
+
+    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+        workflow.decline(
+            Referral.objects.get(pk=referral.pk),
+            by=TeamMemberFactory(),
+            version=referral.version,
+            reason="duplicate",
+            signposted_other="X",
+            explanation="Y",
+        )
+
+    assert "accepted (Firstact Person at" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [{"reason": ""}, {"explanation": "  "}, {"signposted_other": "", "signposted_to": None}],
+)
+def test_decline_needs_a_reason_a_service_and_an_explanation(missing):
+    referral = referral_in("in_review")
+    with pytest.raises(ValueError, match="needs a reason"):
+        team_call("decline", referral, TeamMemberFactory(), **missing)
+    assert Referral.objects.get(pk=referral.pk).status == "in_review"
+
+
+def test_accept_with_allocation_now_or_later():
+    now_case, later_case = referral_in("in_review"), referral_in("in_review")
+    clinician = TeamMemberFactory()
+
+    workflow.accept(
+        now_case, by=clinician, version=now_case.version, priority="urgent", allocate_to=clinician
+    )
+    workflow.accept(later_case, by=clinician, version=later_case.version, priority="routine")
+
+    now_case.refresh_from_db()
+    later_case.refresh_from_db()
+    assert (now_case.priority, now_case.allocated_to) == ("urgent", clinician)
+    assert now_case.decided_by == clinician
+    assert later_case.allocated_to is None
+    workflow.allocate(later_case, by=clinician, version=later_case.version, to=clinician)
+    later_case.refresh_from_db()
+    assert later_case.allocated_to == clinician
+    assert later_case.status == Status.ACCEPTED
+
+
+def test_request_information_round_trip():
+    referral = referral_in("in_review")
+    team = TeamMemberFactory()
+
+    workflow.request_information(
+        referral, by=team, version=referral.version, question="Which nursery does the baby attend?"
+    )
+    request = InformationRequest.objects.get(referral=referral)
+    assert request.is_open
+    workflow.answer_information_request(
+        Referral.objects.get(pk=referral.pk), by=referral.referrer, answer="Little Acorns Test"
+    )
+
+    referral.refresh_from_db()
+    request.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
+    assert (request.answer, request.answered_by) == ("Little Acorns Test", referral.referrer)
+    steps = list(referral.events.values_list("to_status", "note"))
+    assert steps[-2:] == [
+        ("information_requested", "Which nursery does the baby attend?"),
+        ("submitted", "Little Acorns Test"),
+    ]
+
+
+def test_only_the_referrer_can_answer_their_question():
+    referral = referral_in("in_review")
+    workflow.request_information(
+        referral, by=TeamMemberFactory(), version=referral.version, question="A question"
+    )
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.answer_information_request(referral, by=TeamMemberFactory(), answer="Not mine")
+
+
+def test_team_notes_are_kept_and_audited():
+    referral = referral_in("submitted")
+    team = TeamMemberFactory()
+
+    note = workflow.add_note(referral, by=team, text="Discussed at triage; HV to be called.")
+
+    assert TeamNote.objects.get(referral=referral) == note
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="referrals.teamnote", actor=team
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "subject_part"),
+    [
+        ("request_information", "in_review", "has a question about referral"),
+        ("accept", "in_review", "decision"),
+        ("decline", "in_review", "decision"),
+    ],
+)
+def test_referrer_is_emailed_after_commit_with_only_the_reference_and_a_link(
+    action, status, subject_part, django_capture_on_commit_callbacks
+):
+    referral = referral_in(status)
+    workflow.add_note(referral, by=TeamMemberFactory(), text="Internal note never emailed.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        team_call(action, referral, TeamMemberFactory())
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [referral.referrer.email]
+    assert subject_part in message.subject
+    assert referral.reference in message.body
+    assert f"/referrals/{referral.pk}/" in message.body
+    for private in (
+        "Internal note never emailed.",
+        "Synthetic explanation for the family.",
+        "Is the family still at this address?",
+        referral.infant.given_name,
+    ):
+        assert private not in message.body
+
+
+def test_no_email_when_a_decision_rolls_back(django_capture_on_commit_callbacks):
+    referral = referral_in("in_review")
+
+    def accept_then_fail():
+        with transaction.atomic():
+            team_call("accept", referral, TeamMemberFactory())
+            raise RuntimeError("failed after accepting")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        accept_then_fail()
+
+    assert callbacks == []
+    assert mail.outbox == []
+    assert Referral.objects.get(pk=referral.pk).status == "in_review"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_accepts_one_succeeds_the_other_gets_the_friendly_conflict():
+    referral = referral_in("in_review")
+    version = referral.version
+    people = [TeamMemberFactory(), TeamMemberFactory()]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept_as(person):
+        try:
+            barrier.wait(timeout=10)
+            workflow.accept(
+                Referral.objects.get(pk=referral.pk), by=person, version=version, priority="routine"
+            )
+            outcomes.append("accepted")
+        except workflow.Conflict as conflict:
+            outcomes.append(conflict.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept_as, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes, key=len)[0] == "accepted"
+    assert len(outcomes) == 2
+    loser = next(outcome for outcome in outcomes if outcome != "accepted")
+    assert "Nothing was changed" in loser or "nothing was changed" in loser
+    assert ReferralEvent.objects.filter(referral=referral, to_status="accepted").count() == 1
+
+
+def test_waiting_times_from_the_received_date():
+    referral = ReferralFactory(submitted=True)
+    received = referral.received_on
+
+    assert referral.breach_date == received + datetime.timedelta(weeks=18)
+    assert referral.days_waiting(received + datetime.timedelta(days=10)) == 10
+    assert referral.week_of_18(received) == 1
+    assert referral.week_of_18(received + datetime.timedelta(days=7)) == 2
+
+
+def test_first_appointment_standards_are_judged_from_acceptance_and_receipt():
+    referral = referral_in("in_review")
+    workflow.accept(referral, by=TeamMemberFactory(), version=referral.version, priority="routine")
+    referral.refresh_from_db()
+    accepted_on = referral.decided_at.date()
+
+    referral.first_appointment_on = accepted_on + datetime.timedelta(weeks=4)
+    assert referral.first_appointment_within_4_weeks_of_acceptance is True
+    assert referral.first_appointment_within_18_weeks is True
+    referral.first_appointment_on = accepted_on + datetime.timedelta(weeks=4, days=1)
+    assert referral.first_appointment_within_4_weeks_of_acceptance is False
+    referral.first_appointment_on = referral.breach_date + datetime.timedelta(days=1)
+    assert referral.first_appointment_within_18_weeks is False
