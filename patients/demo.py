@@ -56,6 +56,10 @@ INFANTS = [
      LivesWith.KINSHIP_CARERS),
     ("Ava", "Lochmill", datetime.date(2026, 3, 18), Sex.FEMALE, "G33 9XA", None,
      LivesWith.PARENTS),
+    ("Finn", "Larchwood", datetime.date(2025, 9, 2), Sex.MALE, "ML5 9XA", "99901",
+     LivesWith.PARENTS),
+    ("Mia", "Rowanlea", datetime.date(2025, 1, 20), Sex.FEMALE, "G67 9XA", "99903",
+     LivesWith.KINSHIP_CARERS),
 ]  # fmt: skip
 
 # given, family, phone, babies (given names) with relationship, main carer, parental resp.
@@ -67,6 +71,8 @@ CARERS = [
      [("Rory", Relationship.MOTHER, True, True), ("Eilidh", Relationship.MOTHER, True, True)]),
     ("Jean", "Stonebyres", "07700 900104", [("Callum", Relationship.KINSHIP_CARER, True, True)]),
     ("Leanne", "Lochmill", "07700 900105", [("Ava", Relationship.MOTHER, True, True)]),
+    ("Sam", "Larchwood", "07700 900106", [("Finn", Relationship.FATHER, True, True)]),
+    ("Agnes", "Rowanlea", "07700 900107", [("Mia", Relationship.KINSHIP_CARER, True, True)]),
 ]  # fmt: skip
 
 

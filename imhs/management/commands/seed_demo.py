@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from imhs.demo import DEMO_USERS
 from imhs.models import User
 from patients import demo as patients_demo
+from referrals import demo as referrals_demo
 
 
 class Command(BaseCommand):
@@ -41,6 +43,14 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo reference data and families ready ({practices} GP practices, {postcodes} "
             "postcodes, {infants} babies).".format(**counts)
+        )
+        # The demo's referrals go through the real workflow, which emails the referrer: demo data
+        # has nobody to tell.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = referrals_demo.seed()
+        self.stdout.write(
+            f"Demo referrals ready ({created} new): one in each of the team's queues, and a "
+            "draft for the demo health visitor."
         )
         self.stdout.write("")
         self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")

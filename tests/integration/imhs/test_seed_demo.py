@@ -6,6 +6,7 @@ from imhs.models import Role, User
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
 from patients.postcodes import health_board_for
+from referrals.models import Referral, ReferralEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,20 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     assert GPPractice.objects.filter(code__startswith="99").count() == 4
     assert GPPractice.objects.exclude(health_board_code="S08000032").count() == 1
     assert Postcode.objects.filter(postcode__startswith="G33 ").count() == 2
-    assert Infant.objects.count() == 5
+    assert Infant.objects.count() == 7
+    # A referral in each of the team's queues, made through the workflow (events and all).
+    statuses = dict(Referral.objects.values_list("infant__given_name", "status"))
+    assert statuses == {
+        "Isla": "submitted",
+        "Rory": "in_review",
+        "Eilidh": "information_requested",
+        "Callum": "declined",
+        "Finn": "accepted",
+        "Mia": "accepted",
+        "Ava": "draft",
+    }
+    assert Referral.objects.get(infant__given_name="Mia").allocated_to is not None
+    assert ReferralEvent.objects.filter(referral__infant__given_name="Callum").count() == 3
     twins_mum = Carer.objects.get(given_name="Kirsty")
     assert twins_mum.care_relationships.count() == 2
     # The straddling district is resolved each way by the full-postcode table.
