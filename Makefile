@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(CSS): static/scss/imhs.scss node_modules/.installed
+$(CSS): static/scss/imhs.scss $(wildcard static/scss/_*.scss) node_modules/.installed
 	npx sass --load-path=node_modules --no-source-map --style=compressed --quiet $< $@
 
 db: $(VENV)/.installed

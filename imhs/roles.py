@@ -1,8 +1,7 @@
 """What each role may do in the Django admin, as permissions kept in code.
 
 Roles, not hand-ticked permission boxes, decide access: the table below is reviewed like any
-other code, and a person's access changes when (and only when) their role does. Later issues add
-the referral and reference-data permissions here.
+other code, and a person's access changes when (and only when) their role does.
 """
 
 from imhs.models import Role
@@ -20,6 +19,18 @@ TEAM_MEMBER_PERMISSIONS = frozenset(
         # Reference data: read only.
         "patients.view_gppractice",
         "patients.view_postcode",
+        # Referrals: "change" opens the triage actions on the change page. They go through
+        # referrals.workflow; the admin form itself edits no field of the referral.
+        "referrals.view_referral",
+        "referrals.change_referral",
+        # The status history and the questions to referrers are read only.
+        "referrals.view_referralevent",
+        "referrals.view_informationrequest",
+        # Team notes are added (through workflow.add_note), never changed or deleted.
+        "referrals.view_teamnote",
+        "referrals.add_teamnote",
+        # The services families are signposted to: read only.
+        "referrals.view_signpostservice",
     }
 )
 
@@ -35,6 +46,10 @@ SERVICE_LEAD_PERMISSIONS = TEAM_MEMBER_PERMISSIONS | {
     "patients.add_postcode",
     "patients.change_postcode",
     "patients.delete_postcode",
+    # The list of services to signpost families to. No delete: a service in use stays (declined
+    # referrals point at it); one no longer offered is made inactive.
+    "referrals.add_signpostservice",
+    "referrals.change_signpostservice",
 }
 
 ROLE_PERMISSIONS = {

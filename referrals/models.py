@@ -236,6 +236,7 @@ class Referral(models.Model):
             models.Index(fields=["priority", "status"], name="referrals_priority_idx"),
             models.Index(fields=["eligibility_outcome", "status"], name="referrals_outcome_idx"),
             models.Index(fields=["status", "decided_at"], name="referrals_decided_idx"),
+            models.Index(fields=["referrer_profession", "status"], name="referrals_profession_idx"),
         ]
         constraints = [
             # Submitted means a reference, a received date and who sent it, together.

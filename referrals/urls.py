@@ -1,5 +1,6 @@
 from django.urls import path
 
+from referrals.urls_team import team_urlpatterns
 from referrals.views import carers, practice, referrer, team
 
 app_name = "referrals"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("referrals/<int:pk>/check/", referrer.check, name="check"),
     path("referrals/<int:pk>/sent/", referrer.submitted, name="submitted"),
     path("referrals/<int:pk>/delete/", referrer.delete, name="delete"),
+    path("referrals/<int:pk>/answer/", referrer.answer_question, name="answer_question"),
     path("referrals/<int:pk>/discard/<str:key>/", referrer.discard, name="discard"),
     # Sections with pages of their own (the rest are one form each, below).
     path("referrals/<int:pk>/carers/", carers.carers, name="carers"),
@@ -24,4 +26,5 @@ urlpatterns = [
     path("referrals/<int:pk>/baby/practice/", practice.find_practice, name="find_practice"),
     path("referrals/<int:pk>/<slug:slug>/", referrer.section, name="section"),
     path("team/", team.dashboard, name="dashboard"),
+    *team_urlpatterns,
 ]

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imhs import audit
 from imhs.access import referrer_required
 from imhs.models import AuditAction
-from referrals import drafts, presenters, workflow
+from referrals import drafts, presenters, referrer_presenters, workflow
 from referrals.assessment import assessment_for
+from referrals.forms.answer import AnswerQuestionForm
 from referrals.forms.check import CheckAnswersForm
 from referrals.models import Referral
 from referrals.sections import SECTIONS_BY_SLUG
@@ -77,16 +78,49 @@ def detail(request, pk):
                 "eligibility": presenters.eligibility(assessment, referral),
             },
         )
+    return _sent_referral_page(request, referral)
+
+
+def _sent_referral_page(request, referral, answer_form=None):
+    """A sent referral as its referrer sees it: status, the decision meant for them, the team's
+    open question with the answer form, what has happened, and their answers. Never the
+    team's notes."""
+    question = referrer_presenters.open_question(referral)
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
             "heading": presenters.baby_heading(referral),
+            "status": referrer_presenters.status(referral),
+            "decision": referrer_presenters.decision_summary(referral),
+            "question": question,
+            # Named `form` so the page title and error summary show its errors.
+            "form": (answer_form or AnswerQuestionForm()) if question else None,
+            "timeline": referrer_presenters.timeline(referral.events.all()),
             "answers": presenters.answers(referral, editable=False),
-            "timeline": presenters.referrer_timeline(referral.events.all()),
         },
     )
+
+
+@referrer_required
+@require_POST
+def answer_question(request, pk):
+    """The referrer's answer to the team's question: the referral goes back to the team."""
+    referral = own_referral(request, pk, draft=False)
+    form = AnswerQuestionForm(request.POST)
+    if not form.is_valid():
+        # Shown again on the referral's page with what was typed and the error.
+        return _sent_referral_page(request, referral, answer_form=form)
+    try:
+        workflow.answer_information_request(
+            referral, by=request.user, answer=form.cleaned_data["answer"], request=request
+        )
+    except workflow.Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "Your answer has been sent to the team.")
+    return redirect("referrals:detail", pk)
 
 
 @referrer_required

@@ -56,7 +56,8 @@ def test_demo_referrer_signs_in_and_lands_on_their_referrals(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     expect(page.get_by_text("You have signed out.")).to_be_visible()
-    assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == [
+    signing = AuditEvent.objects.filter(action__in=[AuditAction.SIGN_IN, AuditAction.SIGN_OUT])
+    assert list(signing.values_list("action", flat=True).order_by("id")) == [
         AuditAction.SIGN_IN,
         AuditAction.SIGN_OUT,
     ]

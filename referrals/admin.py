@@ -1,0 +1,498 @@
+"""Admin for referrals (triage through the workflow, every view and change audited) and the list
+of services families are signposted to.
+
+The referral change page edits no field of the referral. A referral is the referrer's statement
+plus the team's decisions, and every decision has to leave a ReferralEvent, an AuditEvent and
+(sometimes) an email to the referrer: so decisions are made through the action buttons, which
+call referrals.workflow, and the only thing the page's own form saves is a new team note
+(through workflow.add_note). Its hidden version still refuses a save from a page opened before
+someone else changed the referral, so nobody adds a note to a referral they have not seen as it
+is now.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from imhs import audit
+from imhs.access import deny
+from imhs.admin import AuditedAdminMixin
+from imhs.models import REFERRER_PROFESSIONS, AuditAction, Profession
+from patients import postcodes
+from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
+from patients.chi import format_chi
+from referrals import workflow
+from referrals.drafts import parse_version
+from referrals.forms.triage import FORMS as ACTION_FORMS
+from referrals.models import (
+    InformationRequest,
+    Referral,
+    ReferralEvent,
+    SignpostService,
+    Status,
+    TeamNote,
+)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Statuses the admin lists (drafts belong to their referrer and are never listed)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label in Status.choices if value != Status.DRAFT]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class ReferrerProfessionFilter(admin.SimpleListFilter):
+    title = "referrer's profession"
+    parameter_name = "referrer_profession"
+
+    def lookups(self, request, model_admin):
+        return [(p.value, p.label) for p in Profession if p in REFERRER_PROFESSIONS]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(referrer_profession=self.value())
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReferralEventInline(ReadOnlyInline):
+    model = ReferralEvent
+    verbose_name = "status change"
+    verbose_name_plural = "status history"
+    fields = ["at", "from_status", "to_status", "by", "note"]
+
+
+class InformationRequestInline(ReadOnlyInline):
+    model = InformationRequest
+    verbose_name = "question to the referrer"
+    verbose_name_plural = "questions to the referrer"
+    fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
+
+
+class TeamNoteInline(admin.TabularInline):
+    """Existing notes read only; the empty row adds one through workflow.add_note (see
+    ReferralAdmin.save_formset). Notes are never changed or deleted."""
+
+    model = TeamNote
+    verbose_name = "team note"
+    verbose_name_plural = "team notes (never shown to the referrer or the family)"
+    fields = ["at", "by", "text"]
+    readonly_fields = ["at", "by"]
+    extra = 1
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.required = False  # an empty row adds nothing
+            field.widget.attrs["rows"] = 3
+        return field
+
+
+class ReferralAdminForm(forms.ModelForm):
+    """Edits no field of the referral; carries the version the page was opened on."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        # self.instance was read from the database for this request: it is the latest version.
+        if parse_version(self.data.get(self.add_prefix("opened_version"))) != self.instance.version:
+            # The page is drawn again with the latest details: saving again is then deliberate.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = self.instance.version
+            raise ValidationError(workflow.StaleVersion(self.instance).message, code="stale")
+        return cleaned
+
+
+ACTION_PATH = "<path:object_id>/action/<str:action>/"
+
+
+@admin.register(Referral)
+class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = ReferralAdminForm
+    change_form_template = "admin/referrals/referral/change_form.html"
+    action_form_template = "admin/referrals/referral/action_form.html"
+    list_display = [
+        "reference",
+        "baby",
+        "status",
+        "received",
+        "eligibility_outcome",
+        "priority",
+        "allocated_to",
+        "possible_duplicate",
+    ]
+    list_filter = [
+        StatusFilter,
+        "eligibility_outcome",
+        "priority",
+        "possible_duplicate",
+        ReferrerProfessionFilter,
+        ("allocated_to", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "reference",
+        "infant__given_name",
+        "infant__family_name",
+        "infant__chi_number",
+        "infant__postcode",
+    ]
+    search_help_text = "Reference, baby's name, CHI number or postcode."
+    list_select_related = ["infant", "allocated_to"]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at"]
+    list_per_page = 50
+    inlines = [ReferralEventInline, InformationRequestInline, TeamNoteInline]
+    fieldsets = [
+        (
+            "Referral",
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "submitted_at",
+                    "waiting",
+                    "infant",
+                    "chi",
+                    "eligibility_outcome",
+                    "eligibility_checks",
+                    "possible_duplicate",
+                    "residence_override_reason",
+                    "gp_practice_override_reason",
+                ]
+            },
+        ),
+        (
+            "Triage and decision",
+            {
+                "fields": [
+                    "review_started_by",
+                    "review_started_at",
+                    "priority",
+                    "allocated_to",
+                    "allocated_at",
+                    "decided_by",
+                    "decided_at",
+                    "decline_reason",
+                    "signposted_to",
+                    "signposted_other",
+                    "decision_explanation",
+                    "first_appointment_on",
+                    "closed_on",
+                    "close_reason",
+                    "withdraw_reason",
+                ]
+            },
+        ),
+        (
+            "Referrer",
+            {
+                "fields": [
+                    "referrer",
+                    "submitted_by",
+                    "referrer_name",
+                    "referrer_profession",
+                    "referrer_job_title",
+                    "referrer_base",
+                    "referrer_phone",
+                    "referrer_email",
+                    "discussed_with_health_visitor",
+                    "health_visitor_name",
+                ]
+            },
+        ),
+        (
+            "Concerns",
+            {
+                "fields": [
+                    "relationship_indicators",
+                    "relationship_observed",
+                    "emotional_indicators",
+                    "emotional_observed",
+                    "cognitive_indicators",
+                    "cognitive_observed",
+                    "sense_of_self_indicators",
+                    "sense_of_self_observed",
+                    "social_interaction_indicators",
+                    "social_interaction_observed",
+                    "concerns_duration",
+                    "why_now",
+                    "support_tried",
+                    "family_hopes",
+                ]
+            },
+        ),
+        (
+            "Safety",
+            {
+                "fields": [
+                    "child_protection_concerns",
+                    "child_protection_plan",
+                    "child_protection_details",
+                    "other_risks",
+                ]
+            },
+        ),
+        (
+            "Consent and the family's views",
+            {
+                "fields": [
+                    "consent_given",
+                    "consent_given_by",
+                    "consent_given_on",
+                    "consent_to_share",
+                    "parent_views_method",
+                    "parent_views_written",
+                    "appointment_places",
+                    "times_to_avoid",
+                ]
+            },
+        ),
+        ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at", "version"]}),
+    ]
+
+    # --- the list ---------------------------------------------------------------------------
+
+    @admin.display(description="baby", ordering="infant__family_name")
+    def baby(self, obj):
+        return obj.infant.full_name
+
+    @admin.display(description="received", ordering="submitted_at")
+    def received(self, obj):
+        return obj.received_on
+
+    def get_queryset(self, request):
+        # Drafts belong to their referrer: the team sees a referral once it is sent.
+        return super().get_queryset(request).exclude(status=Status.DRAFT)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A CHI typed with spaces ("010 101 1237") or a postcode without one ("ml53bj").
+        term = search_term.strip()
+        if CHI_SEARCH.match(term):
+            return queryset.filter(infant__chi_number=term.replace(" ", "")), False
+        try:
+            postcode = postcodes.normalise(term)
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(infant__postcode=postcode), False
+
+    # --- the change page --------------------------------------------------------------------
+
+    @admin.display(description="CHI number")
+    def chi(self, obj):
+        return format_chi(obj.infant.chi_number) if obj.infant.chi_number else "-"
+
+    @admin.display(description="waiting")
+    def waiting(self, obj):
+        if not obj.received_on:
+            return "-"
+        today = timezone.localdate()
+        return (
+            f"Week {obj.week_of_18(today)} of 18; the 18 weeks run out on "
+            f"{obj.breach_date:%-d %B %Y}"
+        )
+
+    @admin.display(description="eligibility checks at submission")
+    def eligibility_checks(self, obj):
+        checks = (obj.eligibility or {}).get("checks", [])
+        if not checks:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> ({}): {}</li>",
+                (
+                    (check.get("rule", ""), check.get("outcome", ""), check.get("message", ""))
+                    for check in checks
+                ),
+            ),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Everything: decisions are made through the workflow actions, never by editing fields.
+        return [name for _title, options in self.fieldsets for name in options["fields"]]
+
+    def has_add_permission(self, request):
+        return False  # referrals are sent by referrers
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # clinical records are never deleted; a referral is withdrawn or closed
+
+    def save_model(self, request, obj, form, change):
+        # Nothing of the referral is edited here (the form has no fields of it), so nothing is
+        # written: a full save would put back every column as it was read, racing the workflow.
+        # Team notes are saved, and audited, by save_formset.
+        pass
+
+    def save_formset(self, request, form, formset, change):
+        notes = []
+        # The other inlines are read only: nothing of theirs is ever saved.
+        for note_form in formset.extra_forms if formset.model is TeamNote else []:
+            text = note_form.cleaned_data.get("text", "") if note_form.has_changed() else ""
+            if text.strip():
+                notes.append(
+                    workflow.add_note(form.instance, by=request.user, text=text, request=request)
+                )
+        # What Django's change message reads (formset.save() would set these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = notes, [], []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_actions": self.action_links(request, obj),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def action_links(self, request, obj):
+        """(label, url) of each workflow action open now. The url carries the version shown,
+        so an action decided on this page is refused if the referral changes meanwhile."""
+        if not self.has_change_permission(request, obj):
+            return []
+        return [
+            (ACTION_FORMS[name].title, self.action_url(obj, name) + f"?version={obj.version}")
+            for name in workflow.allowed_actions(obj)
+            if name in ACTION_FORMS
+        ]
+
+    # --- the workflow actions ---------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                ACTION_PATH,
+                self.admin_site.admin_view(self.action_view),
+                name="{}_{}_action".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def action_url(self, obj, action):
+        return reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_action",
+            args=[obj.pk, action],
+        )
+
+    def change_url(self, obj):
+        return reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[obj.pk],
+        )
+
+    def action_view(self, request, object_id, action):
+        """One workflow action, with the team page's own form (referrals.forms.triage): GET
+        shows the form, POST calls the workflow through it.
+
+        An action no longer open (someone acted first) is refused with who did what and when,
+        back on the change page. An action from a page opened before the referral last changed
+        is drawn again with that message, the latest status and what was typed, to check and
+        send again.
+        """
+        form_class = ACTION_FORMS.get(action)
+        obj = self.get_object(request, object_id)
+        if form_class is None or obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            deny(request)
+        if request.method == "POST":
+            version = request.POST.get("version")
+            form = form_class(request.POST, referral=obj)
+            if form.is_valid():
+                try:
+                    updated = form.apply(obj, by=request.user, version=version, request=request)
+                except workflow.StaleVersion as stale:
+                    # Still allowed (the workflow checks that first), but on a changed referral.
+                    form.add_error(None, stale.message)
+                    obj, version = stale.referral, stale.referral.version
+                except workflow.Conflict as conflict:
+                    messages.error(request, conflict.message)
+                    return HttpResponseRedirect(self.change_url(obj))
+                except ValueError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, form.success(updated))
+                    return HttpResponseRedirect(self.change_url(obj))
+        else:
+            if not workflow.allowed(obj, action):
+                messages.error(request, workflow.TransitionNotAllowed(obj, action).message)
+                return HttpResponseRedirect(self.change_url(obj))
+            audit.record(AuditAction.VIEW, by=request.user, obj=obj, request=request)
+            opened = parse_version(request.GET.get("version"))
+            version = opened if opened > 0 else obj.version
+            form = form_class(referral=obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{form.title}: {obj.reference}",
+            "opts": self.opts,
+            "original": obj,
+            "baby": obj.infant.full_name,
+            "form": form,
+            "version": version,
+            "change_url": self.change_url(obj),
+            "changelist_url": reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.action_form_template, context)
+
+
+@admin.register(SignpostService)
+class SignpostServiceAdmin(AuditedAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
+    """Service leads keep the list; a service no longer offered is made inactive (declined
+    referrals keep pointing at it, and only active ones are offered when declining)."""
+
+    list_display = ["name", "contact", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "contact"]
+
+    def is_referenced(self, obj):
+        return Referral.objects.filter(signposted_to=obj).exists()

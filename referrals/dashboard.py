@@ -1,0 +1,469 @@
+"""The team's triage dashboard: its queues, filters and search, and the rows it shows.
+
+The page costs a constant number of queries however many referrals there are: one for the
+queue counts (conditional aggregation), one for the paginator's count, one for the page of rows
+(everything a row shows is joined or annotated), one for the "allocated to" choices.
+"""
+
+import contextlib
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
+from imhs.templatetags.nhsuk_format import nhs_date
+from patients.ages import age_in_months
+from patients.models import Postcode
+from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise
+from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
+from referrals.models import (
+    OPEN_STATUSES,
+    InformationRequest,
+    ParentViewsMethod,
+    Priority,
+    Referral,
+    Status,
+)
+from referrals.presenters import STATUS_TAGS
+
+PAGE_SIZE = 25
+WEEKS_TO_TREATMENT = 18
+DECLINED_RECENTLY = datetime.timedelta(days=90)
+
+
+# --- queues ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+
+    def condition(self, now):
+        """Which referrals are in this queue (`now` dates the "last 90 days")."""
+        conditions = {
+            "new": Q(status=Status.SUBMITTED),
+            "in_review": Q(status=Status.IN_REVIEW),
+            "information_requested": Q(status=Status.INFORMATION_REQUESTED),
+            "awaiting_allocation": Q(status=Status.ACCEPTED, allocated_to__isnull=True),
+            "accepted": Q(status=Status.ACCEPTED, allocated_to__isnull=False),
+            "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
+            "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
+            "all": Q(),
+        }
+        return conditions[self.key]
+
+
+QUEUES = (
+    Queue("new", "New"),
+    Queue("in_review", "In review"),
+    Queue("information_requested", "Information requested"),
+    Queue("awaiting_allocation", "Accepted, awaiting allocation"),
+    Queue("accepted", "Accepted"),
+    Queue("declined", "Declined in the last 90 days"),
+    Queue("closed", "Withdrawn or closed"),
+    Queue("all", "All referrals"),
+)
+QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
+DEFAULT_QUEUE = "new"
+
+
+# --- filters --------------------------------------------------------------------------------
+
+NORTH, SOUTH, ELSEWHERE = "north", "south", "elsewhere"
+AREA_COUNCILS = {NORTH: NORTH_LANARKSHIRE_COUNCIL, SOUTH: SOUTH_LANARKSHIRE_COUNCIL}
+NOT_ALLOCATED = "none"
+NOT_SET = "none"
+OLDEST, NEWEST = "oldest", "newest"
+ORDERINGS = {OLDEST: ("submitted_at", "reference"), NEWEST: ("-submitted_at", "-reference")}
+
+ELIGIBILITY_LABELS = {
+    ELIGIBLE: ("Eligible", "nhsuk-tag--green"),
+    NEEDS_REVIEW: ("For the team to look at", "nhsuk-tag--yellow"),
+    INELIGIBLE: ("Not eligible", "nhsuk-tag--red"),
+}
+PARENT_VIEWS_LABELS = {
+    ParentViewsMethod.SECURE_LINK: "Secure link to be sent",
+    ParentViewsMethod.WRITTEN_HERE: "Written in the referral",
+    ParentViewsMethod.NOT_NOW: "Not now",
+}
+
+
+def _choice(label, choices, *, anything):
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", anything), *choices],
+        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET parameters. Invalid values are ignored, never an error page."""
+
+    queue = forms.ChoiceField(
+        required=False, choices=[(q.key, q.label) for q in QUEUES], widget=forms.HiddenInput
+    )
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Reference, baby's name, CHI number or postcode",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input", "spellcheck": "false"}),
+    )
+    status = _choice(
+        "Status", [s for s in Status.choices if s[0] != Status.DRAFT], anything="Any status"
+    )
+    referrer_profession = _choice(
+        "Referrer's profession",
+        [(p.value, p.label) for p in Profession if p in REFERRER_PROFESSIONS],
+        anything="Any profession",
+    )
+    area = _choice(
+        "Where the baby lives",
+        [
+            (NORTH, "North Lanarkshire"),
+            (SOUTH, "South Lanarkshire"),
+            (ELSEWHERE, "Elsewhere or not known"),
+        ],
+        anything="Anywhere",
+    )
+    allocated_to = _choice("Allocated to", [], anything="Anyone or no one")
+    priority = _choice("Priority", [*Priority.choices, (NOT_SET, "Not set")], anything="Any")
+    eligibility_outcome = _choice(
+        "Eligibility outcome",
+        [(key, label) for key, (label, _tag) in ELIGIBILITY_LABELS.items()],
+        anything="Any outcome",
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[(OLDEST, "Oldest received first"), (NEWEST, "Newest received first")],
+        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query, evaluated once: the same list validates and draws the select.
+        staff = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
+        people = [
+            (str(user.pk), user.full_name if user.is_active else f"{user.full_name} (left)")
+            for user in staff.only("given_name", "family_name", "is_active")
+        ]
+        self.fields["allocated_to"].choices = [
+            ("", "Anyone or no one"),
+            (NOT_ALLOCATED, "Not allocated"),
+            *people,
+        ]
+
+    def filters(self):
+        """The valid filters, with defaults for the rest."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return Filters(
+            queue=data.get("queue") or DEFAULT_QUEUE,
+            search=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+            referrer_profession=data.get("referrer_profession") or "",
+            area=data.get("area") or "",
+            allocated_to=data.get("allocated_to") or "",
+            priority=data.get("priority") or "",
+            eligibility_outcome=data.get("eligibility_outcome") or "",
+            sort=data.get("sort") or OLDEST,
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    queue: str = DEFAULT_QUEUE
+    search: str = ""
+    status: str = ""
+    referrer_profession: str = ""
+    area: str = ""
+    allocated_to: str = ""
+    priority: str = ""
+    eligibility_outcome: str = ""
+    sort: str = OLDEST
+
+    @property
+    def narrowing(self):
+        """Whether anything beyond the queue and the order narrows the list."""
+        return any(
+            [
+                self.search,
+                self.status,
+                self.referrer_profession,
+                self.area,
+                self.allocated_to,
+                self.priority,
+                self.eligibility_outcome,
+            ]
+        )
+
+
+# --- the queries ----------------------------------------------------------------------------
+
+
+def _in_council(codes):
+    return Exists(
+        Postcode.objects.filter(postcode=OuterRef("infant__postcode"), council_area_code__in=codes)
+    )
+
+
+def search_condition(text):
+    """Reference, baby's name (every word in the given or family name), CHI, postcode."""
+    condition = Q(reference__icontains=text)
+    words = text.split()
+    if words:
+        name = Q()
+        for word in words:
+            name &= Q(infant__given_name__icontains=word) | Q(infant__family_name__icontains=word)
+        condition |= name
+    chi = re.sub(r"\s+", "", text)
+    if re.fullmatch(r"[0-9]{10}", chi):
+        condition |= Q(infant__chi_number=chi)
+    with contextlib.suppress(ValueError):  # not a postcode: the other fields may still match
+        condition |= Q(infant__postcode=normalise(text))
+    return condition
+
+
+def filtered(user, filters):
+    """Referrals the user may see that match every filter but the queue. Never drafts:
+    visible_to already hides them from the team, and the dashboard says so again on purpose."""
+    referrals = Referral.objects.visible_to(user).exclude(status=Status.DRAFT)
+    if filters.status:
+        referrals = referrals.filter(status=filters.status)
+    if filters.referrer_profession:
+        referrals = referrals.filter(referrer_profession=filters.referrer_profession)
+    if filters.area in AREA_COUNCILS:
+        referrals = referrals.filter(_in_council([AREA_COUNCILS[filters.area]]))
+    elif filters.area == ELSEWHERE:
+        referrals = referrals.filter(~_in_council(list(AREA_COUNCILS.values())))
+    if filters.allocated_to == NOT_ALLOCATED:
+        referrals = referrals.filter(allocated_to__isnull=True)
+    elif filters.allocated_to:
+        referrals = referrals.filter(allocated_to_id=int(filters.allocated_to))
+    if filters.priority == NOT_SET:
+        referrals = referrals.filter(priority="")
+    elif filters.priority:
+        referrals = referrals.filter(priority=filters.priority)
+    if filters.eligibility_outcome:
+        referrals = referrals.filter(eligibility_outcome=filters.eligibility_outcome)
+    if filters.search:
+        referrals = referrals.filter(search_condition(filters.search))
+    return referrals
+
+
+def queue_counts(referrals, now):
+    """How many of `referrals` are in each queue: one query."""
+    return referrals.aggregate(
+        **{queue.key: Count("pk", filter=queue.condition(now)) for queue in QUEUES}
+    )
+
+
+def in_queue(referrals, filters, now):
+    """The queue's referrals, with everything a row shows, oldest received first."""
+    latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
+        "-asked_at", "-id"
+    )
+    return (
+        referrals.filter(QUEUES_BY_KEY[filters.queue].condition(now))
+        .select_related("infant", "referrer", "allocated_to", "review_started_by")
+        .annotate(information_requested_at=Subquery(latest_question.values("asked_at")[:1]))
+        .order_by(*ORDERINGS[filters.sort])
+    )
+
+
+def paginate(referrals, page_number):
+    return Paginator(referrals, PAGE_SIZE).get_page(page_number)
+
+
+# --- what the page shows --------------------------------------------------------------------
+
+
+def _plural(number, word):
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+@dataclass(frozen=True)
+class QueueLink:
+    key: str
+    label: str
+    count: int
+    href: str
+    current: bool
+
+
+def _query(params, **changes):
+    """`params` (a QueryDict) with `changes` applied (None removes a key), as "?a=1&b=2"."""
+    query = params.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def queue_links(params, filters, counts):
+    """The queues as links that keep the other filters (and go back to page 1)."""
+    return [
+        QueueLink(
+            key=queue.key,
+            label=queue.label,
+            count=counts[queue.key],
+            href=_query(params, queue=queue.key, page=None),
+            current=queue.key == filters.queue,
+        )
+        for queue in QUEUES
+    ]
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None
+    href: str
+    current: bool = False
+    ellipsis: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    previous: str
+    next: str
+    pages: list
+
+
+def pagination(page, params):
+    """NHS.UK numbered pagination for `page`, keeping the filters; None for a single page."""
+    if page.paginator.num_pages < 2:
+        return None
+    pages = [
+        PageLink(number=None, href="", ellipsis=True)
+        if number == page.paginator.ELLIPSIS
+        else PageLink(
+            number=number,
+            href=_query(params, page=str(number)),
+            current=number == page.number,
+        )
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return Pagination(
+        previous=_query(params, page=str(page.previous_page_number()))
+        if page.has_previous()
+        else "",
+        next=_query(params, page=str(page.next_page_number())) if page.has_next() else "",
+        pages=pages,
+    )
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    reference: str
+    baby_name: str
+    age: str
+    referrer_name: str
+    referrer_profession: str
+    received_on: datetime.date | None
+    days_waiting: str
+    week_of_18: str
+    over_18_weeks: bool
+    status: str
+    status_class: str
+    status_detail: str
+    eligibility: str
+    eligibility_class: str
+    parent_views: str
+    possible_duplicate: bool
+    priority: str
+    urgent: bool
+    allocated_to: str
+
+
+def _age(infant, today):
+    if infant.date_of_birth is None or today < infant.date_of_birth:
+        return "Not known"
+    return _plural(age_in_months(infant.date_of_birth, today), "month")
+
+
+def _profession(value):
+    return Profession(value).label if value in Profession.values else value or "Not given"
+
+
+def _waiting(referral, today):
+    """(days, "week N of 18", over 18 weeks): the clock runs from receipt until the family is
+    seen, while the referral is open; declined, withdrawn and closed referrals are not waiting."""
+    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
+        return "Not waiting", "", False
+    days = referral.days_waiting(today)
+    week = referral.week_of_18(today)
+    return (
+        _plural(days, "day"),
+        f"Week {week} of {WEEKS_TO_TREATMENT}",
+        week > WEEKS_TO_TREATMENT,
+    )
+
+
+def _status_detail(referral):
+    if referral.status == Status.IN_REVIEW and referral.review_started_by:
+        return f"by {referral.review_started_by.full_name}"
+    asked_at = getattr(referral, "information_requested_at", None)
+    if referral.status == Status.INFORMATION_REQUESTED and asked_at:
+        return f"waiting since {nhs_date(timezone.localdate(asked_at))}"
+    if referral.status == Status.DECLINED and referral.decided_at:
+        return f"on {nhs_date(timezone.localdate(referral.decided_at))}"
+    return ""
+
+
+def row(referral, today):
+    infant = referral.infant
+    days, week, over = _waiting(referral, today)
+    eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
+        referral.eligibility_outcome, ("Not assessed", "nhsuk-tag--grey")
+    )
+    return DashboardRow(
+        reference=referral.reference,
+        baby_name=infant.full_name or "Name not given",
+        age=_age(infant, today),
+        referrer_name=referral.referrer_name or referral.referrer.full_name,
+        referrer_profession=_profession(referral.referrer_profession),
+        received_on=referral.received_on,
+        days_waiting=days,
+        week_of_18=week,
+        over_18_weeks=over,
+        status=referral.get_status_display(),
+        status_class=STATUS_TAGS[referral.status],
+        status_detail=_status_detail(referral),
+        eligibility=eligibility,
+        eligibility_class=eligibility_class,
+        parent_views=PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given"),
+        possible_duplicate=referral.possible_duplicate,
+        priority=referral.get_priority_display() if referral.priority else "Not set",
+        urgent=referral.priority == Priority.URGENT,
+        allocated_to=referral.allocated_to.full_name if referral.allocated_to else "Not allocated",
+    )
+
+
+def rows(referrals, today):
+    return [row(referral, today) for referral in referrals]
+
+
+def caption(filters, page):
+    queue = QUEUES_BY_KEY[filters.queue].label
+    order = "oldest" if filters.sort == OLDEST else "newest"
+    if not page.paginator.count:
+        return f"{queue}: no referrals"
+    return (
+        f"{queue}: {page.start_index()} to {page.end_index()} of "
+        f"{_plural(page.paginator.count, 'referral')}, {order} received first"
+    )
+
+
+def clear_filters_href(filters):
+    return "?" + urlencode({"queue": filters.queue})

@@ -1,0 +1,413 @@
+"""What the team's referral page and the outcome letters show, worked out here so templates hold
+no decisions. (The referrer's pages use `referrals.presenters`; these reuse what they can.)"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from imhs.templatetags.nhsuk_format import nhs_date
+from referrals import presenters, workflow
+from referrals.assessment import OVERRIDABLE, assessment_for
+from referrals.eligibility import REVIEW, Assessment, Check
+from referrals.forms.triage import FORMS
+from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
+
+TEAM_HEADLINES = {
+    "eligible": "The baby meets the service's criteria.",
+    "needs_review": "Some checks are for the team to look at.",
+    "ineligible": "The baby does not meet the service's criteria.",
+}
+
+# How the team's timeline names each step; a step that keeps the status (allocation, the first
+# appointment) is named by its note.
+TEAM_EVENT_LABELS = {
+    ("draft", "submitted"): "Sent by the referrer",
+    ("submitted", "in_review"): "Review started",
+    ("submitted", "information_requested"): "Information asked for",
+    ("in_review", "information_requested"): "Information asked for",
+    ("information_requested", "submitted"): "The referrer answered",
+    ("in_review", "accepted"): "Accepted",
+    ("submitted", "declined"): "Declined",
+    ("in_review", "declined"): "Declined",
+    ("accepted", "closed"): "Closed",
+}
+
+# Letters are written once the team has decided: accepted or declined.
+LETTER_STATUSES = (Status.ACCEPTED, Status.DECLINED)
+LETTER_RECIPIENTS = {"referrer": "the referrer", "gp": "the GP practice"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a summary list: a label, a value, and an optional NHS.UK tag class."""
+
+    label: str
+    value: str
+    tag_class: str = ""
+
+
+def _when(value):
+    """ "10:42 on 3 March 2026", in local time."""
+    local = timezone.localtime(value)
+    return f"{local:%H:%M} on {nhs_date(local)}"
+
+
+def _yes_no_row(label, result, unknown):
+    if result is None:
+        return Row(label, unknown)
+    return Row(label, "Yes" if result else "No", "nhsuk-tag--green" if result else "nhsuk-tag--red")
+
+
+def status_tag(referral):
+    return {
+        "label": referral.get_status_display(),
+        "tag_class": presenters.STATUS_TAGS[referral.status],
+    }
+
+
+def waiting_times(referral, today):
+    """The waiting-time rows: the clock starts on the received date; the standard is a first
+    appointment within 18 weeks of receipt (and within 4 weeks of acceptance)."""
+    if referral.received_on is None:
+        return []
+    rows = [Row("Received", nhs_date(referral.received_on))]
+    breach = referral.breach_date
+    waiting = referral.status in OPEN_STATUSES and not referral.first_appointment_on
+    if waiting:
+        days = referral.days_waiting(today)
+        rows.append(
+            Row(
+                "Days waiting",
+                f"{days} {'day' if days == 1 else 'days'} (week {referral.week_of_18(today)} "
+                "of 18)",
+            )
+        )
+        if today > breach:
+            rows.append(
+                Row("18 weeks ran out on", f"{nhs_date(breach)}: breached", "nhsuk-tag--red")
+            )
+        else:
+            rows.append(Row("18 weeks run out on", nhs_date(breach)))
+    else:
+        rows.append(Row("18 weeks run out on", nhs_date(breach)))
+    accepted = referral.decided_at and referral.status in (Status.ACCEPTED, Status.CLOSED)
+    if accepted:
+        accepted_on = timezone.localdate(referral.decided_at)
+        rows.append(Row("Accepted", nhs_date(accepted_on)))
+        appointment = referral.first_appointment_on
+        rows.append(
+            Row("First appointment", nhs_date(appointment) if appointment else "Not recorded yet")
+        )
+        if appointment:
+            rows.append(
+                Row(
+                    "Waited",
+                    f"{(appointment - referral.received_on).days} days from receipt to the "
+                    "first appointment",
+                )
+            )
+        unknown = "Not known until the first appointment is recorded"
+        rows.append(
+            _yes_no_row(
+                "First appointment within 4 weeks of acceptance",
+                referral.first_appointment_within_4_weeks_of_acceptance,
+                f"{unknown} (4 weeks from acceptance: "
+                f"{nhs_date(accepted_on + datetime.timedelta(weeks=4))})",
+            )
+        )
+        rows.append(
+            _yes_no_row(
+                "First appointment within 18 weeks of receipt",
+                referral.first_appointment_within_18_weeks,
+                unknown,
+            )
+        )
+    return rows
+
+
+def _signposted(referral):
+    service = referral.signposted_to
+    if service is not None:
+        return f"{service.name} ({service.contact})" if service.contact else service.name
+    return referral.signposted_other
+
+
+def decision(referral):
+    """Who is reviewing it and what was decided, as summary rows (empty while new)."""
+    rows = []
+    if referral.review_started_by_id:
+        rows.append(
+            Row(
+                "Reviewed by",
+                f"{referral.review_started_by.full_name}, since "
+                f"{_when(referral.review_started_at)}",
+            )
+        )
+    if referral.decided_at:
+        rows.append(
+            Row(
+                "Declined by" if referral.decline_reason else "Accepted by",
+                f"{referral.decided_by.full_name}, {_when(referral.decided_at)}",
+            )
+        )
+    if referral.priority:
+        rows.append(Row("Priority", referral.get_priority_display()))
+    if referral.status in (Status.ACCEPTED, Status.CLOSED):
+        if referral.allocated_to_id:
+            rows.append(
+                Row(
+                    "Allocated to",
+                    f"{referral.allocated_to.full_name}, since "
+                    f"{nhs_date(timezone.localdate(referral.allocated_at))}",
+                )
+            )
+        else:
+            rows.append(Row("Allocated to", "Awaiting allocation", "nhsuk-tag--orange"))
+    if referral.decline_reason:
+        rows += [
+            Row("Reason declined", referral.get_decline_reason_display()),
+            Row("Signposted to", _signposted(referral)),
+            Row("Explanation for the family and referrer", referral.decision_explanation),
+        ]
+    if referral.withdraw_reason:
+        rows.append(Row("Reason withdrawn", referral.withdraw_reason))
+    if referral.closed_on:
+        rows += [
+            Row("Closed on", nhs_date(referral.closed_on)),
+            Row("Reason closed", referral.close_reason),
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class ActionPanel:
+    action: str
+    title: str
+    form: object
+    url: str
+    submit_label: str
+    button_class: str
+    has_fields: bool
+    open: bool
+
+
+def action_panels(referral, bound=None):
+    """The forms of the actions open now, in `workflow.allowed_actions` order. `bound` is a form
+    that came back with errors: it takes its action's place, opened."""
+    panels = []
+    for action in workflow.allowed_actions(referral):
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            form = FORMS[action](referral=referral)
+        panels.append(
+            ActionPanel(
+                action=action,
+                title=form.title,
+                form=form,
+                url=reverse("referrals:team_action", args=[referral.reference, action]),
+                submit_label=form.submit_label,
+                button_class=form.button_class,
+                has_fields=bool(form.fields),
+                open=form.is_bound and bool(form.errors),
+            )
+        )
+    return panels
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: object
+    who: str
+    what: str
+    note: str
+
+
+def timeline(events):
+    """Every step, with who, when and its note (the question, the explanation, the reason)."""
+    rows = []
+    for event in events:
+        if event.from_status == event.to_status:
+            what, note = event.note, ""
+        else:
+            what = TEAM_EVENT_LABELS.get(
+                (event.from_status, event.to_status), event.get_to_status_display()
+            )
+            note = event.note
+        rows.append(TimelineRow(at=event.at, who=event.by.full_name, what=what, note=note))
+    return rows
+
+
+def information_requests(referral):
+    return [
+        {
+            "question": request.question,
+            "asked": f"{request.asked_by.full_name}, {_when(request.asked_at)}",
+            "answer": request.answer,
+            "answered": f"{request.answered_by.full_name}, {_when(request.answered_at)}"
+            if request.answered_at
+            else "",
+            "is_open": request.is_open,
+        }
+        for request in referral.information_requests.select_related("asked_by", "answered_by")
+    ]
+
+
+def notes(referral):
+    return [
+        {"text": note.text, "who": note.by.full_name, "at": note.at}
+        for note in referral.team_notes.select_related("by").order_by("-at", "-id")
+    ]
+
+
+def parent_views(referral):
+    """The parents' views: how they were to give them and, when written on the form, what they
+    said. (Their own submissions through a secure link arrive in issue 7.)"""
+    method = referral.parent_views_method
+    return {
+        "method": ParentViewsMethod(method).label if method else "Not given",
+        "written": referral.parent_views_written
+        if method == ParentViewsMethod.WRITTEN_HERE
+        else "",
+    }
+
+
+def stored_assessment(referral):
+    """The assessment stored when the referral was sent, or None if none was stored."""
+    stored = referral.eligibility or {}
+    if not stored.get("checks"):
+        return None
+    birthday = stored.get("third_birthday")
+    return Assessment(
+        checks=tuple(Check(c["rule"], c["outcome"], c["message"]) for c in stored["checks"]),
+        third_birthday=datetime.date.fromisoformat(birthday) if birthday else None,
+    )
+
+
+def eligibility(referral, *, reassess=False, today=None):
+    """The eligibility checks as the team sees them: as stored when the referral was sent, or
+    re-assessed against today's reference data (nothing is saved), with the referrer's
+    overrides and their reasons."""
+    today = today or timezone.localdate()
+    assessment = None if reassess else stored_assessment(referral)
+    if assessment is None:
+        assessment = assessment_for(referral, on=today)
+        when = (
+            f"Re-assessed against today's postcode and GP practice data, {nhs_date(today)}. "
+            "Nothing has been saved."
+            if reassess
+            else f"Assessed against today's postcode and GP practice data, {nhs_date(today)}."
+        )
+    else:
+        when = (
+            "As assessed when the referral was sent, "
+            f"{nhs_date(referral.received_on)}, with the referrer's answers."
+        )
+    shown = presenters.eligibility(assessment, referral)
+    # An override counts where it turned a failed check into one for the team to look at.
+    shown["rows"] = [
+        dataclasses.replace(row, overridden=row.overridden and row.outcome == REVIEW)
+        for row in shown["rows"]
+    ]
+    titles = presenters.RULE_TITLES
+    return {
+        **shown,
+        "headline": TEAM_HEADLINES[assessment.outcome],
+        "when": when,
+        "reassessed": reassess,
+        "overrides": [
+            (titles[rule], getattr(referral, field).strip())
+            for rule, field in OVERRIDABLE.items()
+            if getattr(referral, field).strip()
+        ],
+    }
+
+
+def letter_links(referral):
+    if referral.status not in LETTER_STATUSES:
+        return []
+    links = [("referrer", "Letter to the referrer")]
+    if gp_recipient(referral) is not None:
+        links.append(("gp", "Letter to the GP practice"))
+    return [
+        {
+            "label": label,
+            "url": reverse("referrals:team_letter", args=[referral.reference, recipient]),
+        }
+        for recipient, label in links
+    ]
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def gp_recipient(referral):
+    """The GP practice's name and address lines, or None when the baby has no known practice."""
+    infant = referral.infant
+    practice = infant.gp_practice
+    if practice is not None:
+        lines = [
+            practice.address_line_1,
+            practice.address_line_2,
+            practice.address_line_3,
+            practice.address_line_4,
+            practice.postcode,
+        ]
+        return {"name": practice.name, "lines": [line for line in lines if line]}
+    if infant.gp_practice_not_listed:
+        return {"name": infant.gp_practice_not_listed, "lines": []}
+    return None
+
+
+def referrer_recipient(referral):
+    name = referral.referrer_name or referral.referrer.full_name
+    lines = [referral.referrer_job_title, referral.referrer_base]
+    return {"name": name, "lines": [line for line in lines if line]}
+
+
+def letter(referral, recipient, today):
+    """Everything an outcome letter says; None when there is no such letter."""
+    if referral.status not in LETTER_STATUSES or recipient not in LETTER_RECIPIENTS:
+        return None
+    to = referrer_recipient(referral) if recipient == "referrer" else gp_recipient(referral)
+    if to is None:
+        return None
+    infant = referral.infant
+    address = [infant.address_line_1, infant.address_line_2, infant.town, infant.postcode]
+    signed_by = referral.decided_by
+    return {
+        "recipient": recipient,
+        "to": to,
+        "salutation": f"Dear {to['name']}" if recipient == "referrer" else "Dear colleague",
+        "date": nhs_date(today),
+        "reference": referral.reference,
+        "baby": {
+            "name": infant.full_name,
+            "date_of_birth": nhs_date(infant.date_of_birth),
+            "chi": presenters.chi(infant.chi_number),
+            "address": ", ".join(line for line in address if line),
+        },
+        "referrer": referrer_recipient(referral),
+        "received_on": nhs_date(referral.received_on),
+        "decided_on": nhs_date(timezone.localdate(referral.decided_at))
+        if referral.decided_at
+        else "",
+        "accepted": referral.status == Status.ACCEPTED,
+        "priority": referral.get_priority_display().lower() if referral.priority else "",
+        "allocated_to": referral.allocated_to,
+        "explanation": referral.decision_explanation,
+        "signposted": _signpost_for_letter(referral),
+        "signed_by": signed_by,
+    }
+
+
+def _signpost_for_letter(referral):
+    service = referral.signposted_to
+    if service is not None:
+        return {"name": service.name, "contact": service.contact}
+    if referral.signposted_other:
+        return {"name": referral.signposted_other, "contact": ""}
+    return None

@@ -1,0 +1,166 @@
+"""The team's referral page: everything the referral says, its eligibility, waiting times,
+notes and history, and the actions open now; and the outcome letters.
+
+Every lookup goes through `Referral.objects.visible_to` (drafts and unknown references are a
+404), every view is audited, every change is a POST through `referrals.workflow`. An action
+that is no longer allowed, or a page that is out of date, becomes a friendly message naming
+who did what and when, never a 500 and never a lost update.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from imhs import audit
+from imhs.access import team_member_required
+from imhs.models import AuditAction
+from referrals import presenters, team_presenters, workflow
+from referrals.drafts import parse_version
+from referrals.forms.triage import FORMS, NoteForm
+from referrals.models import Referral
+
+
+def find_referral(request, reference):
+    """The referral with this reference, if the signed-in team member may see it (404 if not)."""
+    referrals = Referral.objects.visible_to(request.user).select_related(
+        "infant",
+        "infant__gp_practice",
+        "referrer",
+        "review_started_by",
+        "decided_by",
+        "allocated_to",
+        "signposted_to",
+    )
+    return get_object_or_404(referrals, reference=reference)
+
+
+def team_lookup(request, reference, *, detail=None):
+    """`find_referral`, recorded as viewed."""
+    referral = find_referral(request, reference)
+    record_view(request, referral, detail=detail)
+    return referral
+
+
+def record_view(request, referral, *, detail=None):
+    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request, detail=detail)
+
+
+def page_url(referral, fragment=""):
+    url = reverse("referrals:team_referral", args=[referral.reference])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def render_page(request, referral, *, bound=None, note_form=None, reassess=False):
+    today = timezone.localdate()
+    note_form = note_form or NoteForm(referral=referral)
+    failed = next((form for form in (bound, note_form) if form is not None and form.errors), None)
+    return render(
+        request,
+        "referrals/team/referral.html",
+        {
+            "referral": referral,
+            "heading": presenters.baby_heading(referral),
+            "status": team_presenters.status_tag(referral),
+            "waiting_times": team_presenters.waiting_times(referral, today),
+            "decision": team_presenters.decision(referral),
+            "actions": team_presenters.action_panels(referral, bound),
+            "letters": team_presenters.letter_links(referral),
+            "information_requests": team_presenters.information_requests(referral),
+            "notes": team_presenters.notes(referral),
+            "note_form": note_form,
+            "timeline": team_presenters.timeline(referral.events.select_related("by")),
+            "eligibility": team_presenters.eligibility(referral, reassess=reassess, today=today),
+            "parent_views": team_presenters.parent_views(referral),
+            "answers": presenters.answers(referral, editable=False),
+            "failed_form": failed,
+            "form": failed,  # base.html starts the title with "Error: " while a form has errors
+        },
+    )
+
+
+@team_member_required
+@require_GET
+def team_referral(request, reference):
+    referral = team_lookup(request, reference)
+    return render_page(request, referral)
+
+
+def _conflict(referral, action, version):
+    """Why `action` cannot be applied from a page showing `version`, or None."""
+    if not workflow.allowed(referral, action):
+        return workflow.TransitionNotAllowed(referral, action)
+    if parse_version(version) != referral.version:
+        return workflow.StaleVersion(referral)
+    return None
+
+
+@team_member_required
+@require_POST
+def team_action(request, reference, action):
+    form_class = FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    referral = find_referral(request, reference)
+    version = request.POST.get("version")
+    form = form_class(request.POST, referral=referral)
+    if not form.is_valid():
+        conflict = _conflict(referral, action, version)
+        if conflict is None:
+            # Show what was typed with its errors, on the latest version of the page.
+            record_view(request, referral)
+            return render_page(request, referral, bound=form)
+        messages.error(request, conflict.message)
+        return redirect(page_url(referral))
+    try:
+        updated = form.apply(referral, by=request.user, version=version, request=request)
+    except workflow.Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, form.success(updated))
+    return redirect(page_url(referral))
+
+
+@team_member_required
+@require_POST
+def add_note(request, reference):
+    referral = find_referral(request, reference)
+    form = NoteForm(request.POST, referral=referral)
+    if not form.is_valid():
+        record_view(request, referral)
+        return render_page(request, referral, note_form=form)
+    form.apply(referral, by=request.user, request=request)
+    messages.success(request, form.success(referral))
+    return redirect(page_url(referral, "notes"))
+
+
+@team_member_required
+@require_POST
+def reassess(request, reference):
+    """Today's assessment, on the page: nothing is saved but the audit event."""
+    referral = team_lookup(request, reference, detail={"reassessed": True})
+    return render_page(request, referral, reassess=True)
+
+
+@team_member_required
+@require_GET
+def letter(request, reference, recipient):
+    """A printable outcome letter (accepted or declined) to the referrer or the GP practice."""
+    referral = find_referral(request, reference)
+    content = team_presenters.letter(referral, recipient, timezone.localdate())
+    if content is None:
+        raise Http404
+    audit.record(
+        AuditAction.EXPORT,
+        by=request.user,
+        obj=referral,
+        request=request,
+        detail={"letter": recipient},
+    )
+    return render(
+        request,
+        "referrals/letters/outcome.html",
+        {"referral": referral, "letter": content, "back_url": page_url(referral)},
+    )

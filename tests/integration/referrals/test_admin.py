@@ -1,0 +1,555 @@
+"""The referral admin: lists and searches sent referrals, edits no field of a referral, makes
+every decision through referrals.workflow, refuses stale saves, adds team notes through the
+workflow, and audits it all. The signpost services list is kept by service leads."""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from imhs.models import AuditAction, AuditEvent
+from referrals import workflow
+from referrals.models import (
+    DeclineReason,
+    Priority,
+    Referral,
+    ReferralEvent,
+    SignpostService,
+    Status,
+    TeamNote,
+)
+from tests.factories import InfantFactory, ReferralFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:referrals_referral_changelist"
+
+
+def change_url(referral):
+    return reverse("admin:referrals_referral_change", args=[referral.pk])
+
+
+def action_url(referral, action):
+    return reverse("admin:referrals_referral_action", args=[referral.pk, action])
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would send for the form with id `form_id`."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data, self._textarea = form_id, False, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "__prefix__" in attrs.get("name", "__prefix__"):
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "checkbox", "radio"):
+            self.data[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.lstrip("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def change_form_data(response):
+    parser = _FormFields("referral_form")
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+def sent_referral(**kwargs):
+    return ReferralFactory(submitted=True, **kwargs)
+
+
+def in_review(by):
+    referral = sent_referral()
+    workflow.start_review(referral, by=by, version=referral.version)
+    return referral
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def test_list_filters_and_search_narrow_the_referrals(client, team_member):
+    wanted = sent_referral(
+        infant=InfantFactory(given_name="Findable", chi_number="0101011237", postcode="ML5 3BJ")
+    )
+    other = sent_referral(infant=InfantFactory(given_name="Otherbaby", postcode="ML1 1AA"))
+    workflow.start_review(other, by=team_member, version=other.version)
+    client.force_login(team_member)
+    url = reverse(CHANGELIST)
+
+    def listed(params):
+        page = client.get(url, params)
+        assert page.status_code == 200
+        return {ref for ref in (wanted.reference, other.reference) if ref in page.content.decode()}
+
+    assert listed({}) == {wanted.reference, other.reference}
+    assert listed({"status": "in_review"}) == {other.reference}
+    assert listed({"status": "submitted"}) == {wanted.reference}
+    assert listed({"q": "Findable"}) == {wanted.reference}
+    assert listed({"q": wanted.reference}) == {wanted.reference}
+    assert listed({"q": "010 101 1237"}) == {wanted.reference}
+    assert listed({"q": "ml53bj"}) == {wanted.reference}
+
+
+def test_list_filters_by_priority_and_allocated_team_member(client, team_member):
+    colleague = TeamMemberFactory(given_name="Allocatedcolleague")
+    urgent, routine = in_review(team_member), in_review(team_member)
+    workflow.accept(
+        urgent,
+        by=team_member,
+        version=urgent.version,
+        priority=Priority.URGENT,
+        allocate_to=colleague,
+    )
+    workflow.accept(routine, by=team_member, version=routine.version, priority=Priority.ROUTINE)
+    client.force_login(team_member)
+    url = reverse(CHANGELIST)
+
+    by_priority = client.get(url, {"priority__exact": "urgent"}).content.decode()
+    assert urgent.reference in by_priority
+    assert routine.reference not in by_priority
+    by_person = client.get(url, {"allocated_to__id__exact": colleague.pk}).content.decode()
+    assert urgent.reference in by_person
+    assert routine.reference not in by_person
+
+
+def test_drafts_are_neither_listed_nor_opened(client, team_member):
+    draft = ReferralFactory(infant=InfantFactory(given_name="Draftbaby"))
+    client.force_login(team_member)
+
+    assert "Draftbaby" not in client.get(reverse(CHANGELIST)).content.decode()
+    assert list(client.get(reverse(CHANGELIST), {"q": "Draftbaby"}).context["cl"].result_list) == []
+    response = client.get(change_url(draft))
+    assert response.status_code == 302  # "doesn't exist", back to the admin index
+    assert client.get(action_url(draft, "withdraw")).status_code == 404
+
+
+def test_list_and_change_page_views_are_audited(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+
+    client.get(reverse(CHANGELIST))
+    client.get(change_url(referral))
+
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_type="referrals.referral", detail__list=True
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, actor=team_member, object_id=str(referral.pk)
+    ).exists()
+
+
+def test_referrers_cannot_use_the_referral_admin(client, referrer):
+    referral = sent_referral(referrer=referrer)
+    client.force_login(referrer)
+    assert client.get(change_url(referral)).status_code == 302  # to sign in
+    assert client.post(action_url(referral, "withdraw"), {"reason": "x"}).status_code == 302
+    assert Referral.objects.get(pk=referral.pk).status == Status.SUBMITTED
+
+
+def test_referrals_cannot_be_added_or_deleted(client, service_lead):
+    referral = sent_referral()
+    client.force_login(service_lead)
+    assert client.get(reverse("admin:referrals_referral_add")).status_code == 403
+    delete = reverse("admin:referrals_referral_delete", args=[referral.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Referral.objects.filter(pk=referral.pk).exists()
+
+
+# --- the change page ---------------------------------------------------------------------------
+
+
+def test_change_page_offers_only_the_actions_allowed_now(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+
+    page = client.get(change_url(referral)).content.decode()
+
+    for action in workflow.allowed_actions(referral):
+        assert action_url(referral, action) in page
+    for action in ("accept", "allocate", "close", "record_first_appointment"):
+        assert action_url(referral, action) not in page
+
+
+def test_posting_the_change_form_never_changes_status_or_decisions(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+    data = change_form_data(client.get(change_url(referral)))
+    data |= {
+        "status": "declined",
+        "decline_reason": DeclineReason.OTHER,
+        "decision_explanation": "Typed into a crafted request.",
+        "priority": "urgent",
+        "reference": "IMH-2026-99999",
+        "version": "99",
+    }
+
+    response = client.post(change_url(referral), data)
+
+    assert response.status_code == 302
+    saved = Referral.objects.get(pk=referral.pk)
+    assert (saved.status, saved.decline_reason, saved.priority) == (Status.SUBMITTED, "", "")
+    assert (saved.reference, saved.version) == (referral.reference, referral.version)
+    assert not ReferralEvent.objects.filter(referral=referral).exists()
+
+
+def test_team_note_is_added_through_the_workflow_and_audited(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+    data = change_form_data(client.get(change_url(referral)))
+    data["team_notes-0-text"] = "Synthetic note: discussed at the weekly meeting."
+
+    response = client.post(change_url(referral), data)
+
+    assert response.status_code == 302
+    note = TeamNote.objects.get(referral=referral)
+    assert (note.text, note.by) == ("Synthetic note: discussed at the weekly meeting.", team_member)
+    audit = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="referrals.teamnote")
+    assert (audit.actor, audit.object_id, audit.detail) == (
+        team_member,
+        str(note.pk),
+        {"referral": referral.pk},
+    )
+    # Notes change nothing of the referral itself.
+    assert Referral.objects.get(pk=referral.pk).version == referral.version
+
+
+def test_existing_team_notes_are_read_only(client, team_member):
+    referral = sent_referral()
+    note = workflow.add_note(referral, by=team_member, text="Synthetic original note.")
+    client.force_login(team_member)
+    page = client.get(change_url(referral))
+    assert "Synthetic original note." in page.content.decode()
+    data = change_form_data(page)
+    assert "team_notes-0-text" not in data  # drawn as text, not a box
+    data |= {"team_notes-0-text": "Rewritten note.", "team_notes-0-DELETE": "on"}
+
+    client.post(change_url(referral), data)
+
+    assert TeamNote.objects.get(pk=note.pk).text == "Synthetic original note."
+
+
+def test_stale_change_form_save_is_refused_and_keeps_the_typed_note(client, team_member):
+    referral = sent_referral()
+    colleague = TeamMemberFactory(given_name="Quickcolleague")
+    client.force_login(team_member)
+    data = change_form_data(client.get(change_url(referral)))
+    workflow.start_review(referral, by=colleague, version=referral.version)
+    data["team_notes-0-text"] = "Synthetic note typed on an old page."
+
+    response = client.post(change_url(referral), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This referral was changed by Quickcolleague" in page
+    assert "Synthetic note typed on an old page." in page
+    assert not TeamNote.objects.exists()
+    # The page now shows the latest version: saving again is deliberate, and goes through.
+    again = change_form_data(response)
+    assert again["opened_version"] == str(Referral.objects.get(pk=referral.pk).version)
+    assert client.post(change_url(referral), again).status_code == 302
+    assert TeamNote.objects.get().text == "Synthetic note typed on an old page."
+
+
+# --- the workflow actions ----------------------------------------------------------------------
+
+
+def _accepted(by):
+    referral = in_review(by)
+    workflow.accept(referral, by=by, version=referral.version, priority=Priority.ROUTINE)
+    return referral
+
+
+def _information_requested(by):
+    referral = sent_referral()
+    workflow.request_information(referral, by=by, version=referral.version, question="Q?")
+    return referral
+
+
+def date_fields(name, day):
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+TODAY = timezone.localdate()
+
+ACTION_CASES = [
+    ("start_review", sent_referral, {}, Status.IN_REVIEW),
+    (
+        "request_information",
+        in_review,
+        {"question": "Synthetic question: is the family still at this address?"},
+        Status.INFORMATION_REQUESTED,
+    ),
+    ("accept", in_review, {"priority": "urgent", "allocate_to": ""}, Status.ACCEPTED),
+    (
+        "decline",
+        in_review,
+        {
+            "reason": DeclineReason.ANOTHER_SERVICE,
+            "signposted_to": "other",
+            "signposted_other": "Test Family Support Service",
+            "explanation": "Synthetic explanation for the family and referrer.",
+        },
+        Status.DECLINED,
+    ),
+    ("allocate", _accepted, {"to": "COLLEAGUE"}, Status.ACCEPTED),
+    (
+        "record_first_appointment",
+        _accepted,
+        date_fields("first_appointment_on", TODAY + datetime.timedelta(days=7)),
+        Status.ACCEPTED,
+    ),
+    (
+        "close",
+        _accepted,
+        {**date_fields("closed_on", TODAY), "reason": "Synthetic reason."},
+        Status.CLOSED,
+    ),
+    ("withdraw", _information_requested, {"reason": "Synthetic reason."}, Status.WITHDRAWN),
+]
+
+
+@pytest.mark.parametrize(("action", "make", "fields", "expected"), ACTION_CASES)
+def test_each_action_calls_the_workflow_and_is_audited(
+    client, team_member, action, make, fields, expected
+):
+    referral = make() if make is sent_referral else make(team_member)
+    referral.refresh_from_db()
+    colleague = TeamMemberFactory()
+    fields = {k: colleague.pk if v == "COLLEAGUE" else v for k, v in fields.items()}
+    events_before = referral.events.count()
+    client.force_login(team_member)
+    assert action in workflow.allowed_actions(referral)
+    assert (
+        client.get(action_url(referral, action), {"version": referral.version}).status_code == 200
+    )
+
+    response = client.post(action_url(referral, action), {"version": referral.version, **fields})
+
+    assert response.status_code == 302
+    assert response.url == change_url(referral)
+    saved = Referral.objects.get(pk=referral.pk)
+    assert saved.status == expected
+    assert saved.version == referral.version + 1
+    assert saved.events.count() == events_before + 1
+    assert saved.events.last().by == team_member
+    audit = (
+        AuditEvent.objects.filter(
+            action=AuditAction.CHANGE, object_id=str(referral.pk), actor=team_member
+        )
+        .order_by("pk")
+        .last()
+    )
+    assert audit.detail["action"] == action
+    if action == "allocate":
+        assert saved.allocated_to == colleague
+    if action == "record_first_appointment":
+        assert saved.first_appointment_on == TODAY + datetime.timedelta(days=7)
+
+
+def test_accept_from_the_admin_records_priority_and_allocation(client, team_member):
+    referral = in_review(team_member)
+    colleague = TeamMemberFactory()
+    client.force_login(team_member)
+
+    client.post(
+        action_url(referral, "accept"),
+        {"version": referral.version, "priority": "urgent", "allocate_to": colleague.pk},
+    )
+
+    saved = Referral.objects.get(pk=referral.pk)
+    assert (saved.priority, saved.allocated_to, saved.decided_by) == (
+        "urgent",
+        colleague,
+        team_member,
+    )
+
+
+def test_decline_from_the_admin_offers_only_active_services_and_needs_signposting(
+    client, team_member
+):
+    referral = in_review(team_member)
+    active = SignpostService.objects.create(name="Test Active Service", contact="01698 000001")
+    SignpostService.objects.create(name="Test Retired Service", active=False)
+    client.force_login(team_member)
+
+    page = client.get(action_url(referral, "decline")).content.decode()
+    assert "Test Active Service" in page
+    assert "Test Retired Service" not in page
+
+    refused = client.post(
+        action_url(referral, "decline"),
+        {"version": referral.version, "reason": "other", "explanation": "Synthetic."},
+    )
+    assert refused.status_code == 200
+    assert "Select the service you have signposted the family to" in refused.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == Status.IN_REVIEW
+
+    client.post(
+        action_url(referral, "decline"),
+        {
+            "version": referral.version,
+            "reason": "other",
+            "explanation": "Synthetic.",
+            "signposted_to": active.pk,
+        },
+    )
+    assert Referral.objects.get(pk=referral.pk).signposted_to == active
+
+
+def test_action_with_missing_input_is_refused_next_to_the_field(client, team_member):
+    referral = in_review(team_member)
+    client.force_login(team_member)
+
+    response = client.post(action_url(referral, "request_information"), {"version": 2})
+
+    assert response.status_code == 200
+    assert "Enter your question to the referrer" in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == Status.IN_REVIEW
+
+
+def test_action_someone_already_took_is_shown_as_a_message(client, team_member):
+    referral = in_review(team_member)
+    colleague = TeamMemberFactory(given_name="Fastcolleague")
+    client.force_login(team_member)
+    version = referral.version
+    workflow.accept(referral, by=colleague, version=version, priority=Priority.ROUTINE)
+
+    response = client.post(
+        action_url(referral, "accept"), {"version": version, "priority": "urgent"}, follow=True
+    )
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == change_url(referral)
+    assert "You cannot accept this referral now: it is accepted (Fastcolleague" in page
+    saved = Referral.objects.get(pk=referral.pk)
+    assert (saved.priority, saved.decided_by) == ("routine", colleague)
+
+
+def test_opening_an_action_no_longer_allowed_goes_back_with_a_message(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+
+    response = client.get(action_url(referral, "close"), follow=True)
+
+    assert "You cannot close this referral now: it is submitted" in response.content.decode()
+
+
+def test_stale_action_is_refused_and_keeps_what_was_typed(client, team_member):
+    referral = sent_referral()
+    colleague = TeamMemberFactory(given_name="Quickcolleague")
+    opened = referral.version
+    workflow.start_review(referral, by=colleague, version=opened)  # still declinable after
+    client.force_login(team_member)
+    typed = {
+        "reason": "another_service",
+        "signposted_to": "other",
+        "signposted_other": "Test Family Support Service",
+        "explanation": "Synthetic explanation typed on an old page.",
+    }
+
+    response = client.post(action_url(referral, "decline"), {"version": opened, **typed})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This referral was changed by Quickcolleague" in page
+    assert "Synthetic explanation typed on an old page." in page
+    assert "Status now: <strong>In review</strong>" in page
+    assert Referral.objects.get(pk=referral.pk).status == Status.IN_REVIEW
+    latest = Referral.objects.get(pk=referral.pk).version
+    assert f'name="version" value="{latest}"' in page
+
+    client.post(action_url(referral, "decline"), {"version": latest, **typed})
+    assert Referral.objects.get(pk=referral.pk).status == Status.DECLINED
+
+
+def test_unknown_action_is_not_found(client, team_member):
+    referral = sent_referral()
+    client.force_login(team_member)
+    assert client.get(action_url(referral, "delete")).status_code == 404
+    assert client.post(action_url(referral, "submit"), {"version": 1}).status_code == 404
+
+
+def test_answered_information_request_shows_in_the_admin_read_only(client, team_member):
+    referral = _information_requested(team_member)
+    workflow.answer_information_request(
+        referral, by=referral.referrer, answer="Synthetic answer from the referrer."
+    )
+    client.force_login(team_member)
+
+    page = client.get(change_url(referral))
+
+    assert "Synthetic answer from the referrer." in page.content.decode()
+    data = change_form_data(page)
+    assert "information_requests-0-answer" not in data  # drawn as text, not a box
+    assert "information_requests-0-question" not in data
+
+
+# --- signpost services -------------------------------------------------------------------------
+
+
+def test_team_members_see_but_cannot_change_signpost_services(client, team_member):
+    service = SignpostService.objects.create(name="Test Parenting Service")
+    client.force_login(team_member)
+    change = reverse("admin:referrals_signpostservice_change", args=[service.pk])
+
+    assert client.get(reverse("admin:referrals_signpostservice_changelist")).status_code == 200
+    assert client.get(reverse("admin:referrals_signpostservice_add")).status_code == 403
+    assert client.post(change, {"name": "Renamed", "active": ""}).status_code == 403
+    assert SignpostService.objects.get(pk=service.pk).name == "Test Parenting Service"
+
+
+def test_service_leads_keep_the_signpost_services_list_audited(client, service_lead):
+    client.force_login(service_lead)
+
+    added = client.post(
+        reverse("admin:referrals_signpostservice_add"),
+        {"name": "Test Baby Group", "contact": "01698 000002", "active": "on"},
+    )
+    assert added.status_code == 302
+    service = SignpostService.objects.get(name="Test Baby Group")
+    change = reverse("admin:referrals_signpostservice_change", args=[service.pk])
+    client.post(change, {"name": "Test Baby Group", "contact": "01698 000002"})  # inactive
+
+    assert SignpostService.objects.get(pk=service.pk).active is False
+    assert list(
+        AuditEvent.objects.filter(object_type="referrals.signpostservice")
+        .exclude(action=AuditAction.VIEW)
+        .values_list("action", flat=True)
+        .order_by("at")
+    ) == [AuditAction.CREATE, AuditAction.CHANGE]
+
+
+def test_a_signpost_service_in_use_is_never_deleted(client, service_lead, team_member):
+    service = SignpostService.objects.create(name="Test Used Service")
+    referral = in_review(team_member)
+    workflow.decline(
+        referral,
+        by=team_member,
+        version=referral.version,
+        reason="another_service",
+        explanation="Synthetic.",
+        signposted_to=service,
+    )
+    client.force_login(service_lead)
+    delete = reverse("admin:referrals_signpostservice_delete", args=[service.pk])
+
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert SignpostService.objects.filter(pk=service.pk).exists()

@@ -1,0 +1,479 @@
+"""The team's dashboard at /team/: access, queues and counts, filters, search, order, pages,
+row content, and a constant number of queries however many referrals there are."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from imhs.models import Profession
+from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
+from referrals.dashboard import PAGE_SIZE
+from referrals.models import InformationRequest, Referral
+from tests.factories import (
+    GPPracticeFactory,
+    InfantFactory,
+    PostcodeFactory,
+    ReferralFactory,
+    ReferrerFactory,
+    ServiceLeadFactory,
+    TeamMemberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/team/"
+
+
+def days_ago(days, hour=12):
+    """Noon local time `days` ago: whole days, whatever the clocks did in between."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def submitted(**kwargs):
+    return ReferralFactory(submitted=True, with_carer=False, **kwargs)
+
+
+def in_review(by, **kwargs):
+    return submitted(
+        status="in_review", review_started_by=by, review_started_at=days_ago(1), **kwargs
+    )
+
+
+def information_requested(by, asked_at, **kwargs):
+    referral = submitted(status="information_requested", **kwargs)
+    InformationRequest.objects.create(
+        referral=referral, question="Synthetic question?", asked_by=by, asked_at=asked_at
+    )
+    return referral
+
+
+def accepted(by, allocated_to=None, **kwargs):
+    kwargs.setdefault("status", "accepted")
+    kwargs.setdefault("priority", "routine")
+    return submitted(
+        decided_at=days_ago(1),
+        decided_by=by,
+        allocated_to=allocated_to,
+        allocated_at=days_ago(1) if allocated_to else None,
+        **kwargs,
+    )
+
+
+def page(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def references(response):
+    return [row.reference for row in response.context["rows"]]
+
+
+def counts(response):
+    return {queue.key: queue.count for queue in response.context["queues"]}
+
+
+@pytest.fixture
+def team_client(client, team_member):
+    client.force_login(team_member)
+    return client
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={URL}"
+
+
+def test_referrer_gets_403(client, referrer):
+    client.force_login(referrer)
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("factory", [TeamMemberFactory, ServiceLeadFactory])
+def test_team_members_and_service_leads_see_the_dashboard(client, factory):
+    client.force_login(factory())
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Referrals dashboard" in response.content.decode()
+
+
+# --- queues ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_in_each_queue(team_member):
+    colleague = TeamMemberFactory()
+    return {
+        "new": submitted(),
+        "in_review": in_review(team_member),
+        "information_requested": information_requested(team_member, days_ago(3)),
+        "awaiting_allocation": accepted(team_member),
+        "accepted": accepted(team_member, allocated_to=colleague),
+        "declined": ReferralFactory(declined=True, with_carer=False, decided_at=days_ago(89)),
+        "declined_long_ago": ReferralFactory(
+            declined=True, with_carer=False, decided_at=days_ago(91)
+        ),
+        "withdrawn": submitted(status="withdrawn", withdraw_reason="Synthetic reason."),
+        "closed": accepted(
+            team_member,
+            allocated_to=colleague,
+            status="closed",
+            closed_on=timezone.localdate(),
+        ),
+        "draft": ReferralFactory(with_carer=False),
+    }
+
+
+@pytest.mark.parametrize(
+    ("queue", "members"),
+    [
+        ("new", ["new"]),
+        ("in_review", ["in_review"]),
+        ("information_requested", ["information_requested"]),
+        ("awaiting_allocation", ["awaiting_allocation"]),
+        ("accepted", ["accepted"]),
+        ("declined", ["declined"]),
+        ("closed", ["withdrawn", "closed"]),
+    ],
+)
+def test_each_queue_holds_its_referrals(team_client, one_in_each_queue, queue, members):
+    response = page(team_client, queue=queue)
+    expected = {one_in_each_queue[name].reference for name in members}
+    assert set(references(response)) == expected
+    assert counts(response)[queue] == len(expected)
+
+
+def test_the_queue_counts_come_together(team_client, one_in_each_queue):
+    assert counts(page(team_client)) == {
+        "new": 1,
+        "in_review": 1,
+        "information_requested": 1,
+        "awaiting_allocation": 1,
+        "accepted": 1,
+        "declined": 1,
+        "closed": 2,
+        "all": 9,  # every referral but the draft, including the one declined long ago
+    }
+
+
+def test_the_new_queue_is_the_default(team_client, one_in_each_queue):
+    response = page(team_client)
+    assert references(response) == [one_in_each_queue["new"].reference]
+    assert "New (1)" in response.content.decode()
+
+
+def test_drafts_are_never_shown_or_counted(team_client):
+    ReferralFactory(with_carer=False, infant__given_name="Draftbaby")
+    sent = submitted()
+
+    everything = page(team_client, queue="all")
+    searched = page(team_client, queue="all", q="Draftbaby")
+
+    assert references(everything) == [sent.reference]
+    assert counts(everything)["all"] == 1
+    assert references(searched) == []
+    assert counts(searched)["all"] == 0
+
+
+def test_an_unknown_queue_or_filter_value_falls_back_to_the_defaults(team_client):
+    referral = submitted()
+    response = page(team_client, queue="nonsense", priority="nonsense", allocated_to="x")
+    assert references(response) == [referral.reference]
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def test_status_filter_narrows(team_client):
+    withdrawn = submitted(status="withdrawn", withdraw_reason="Synthetic reason.")
+    submitted(status="closed", decided_at=days_ago(1), decided_by=TeamMemberFactory())
+    assert references(page(team_client, queue="all", status="withdrawn")) == [withdrawn.reference]
+
+
+def test_referrer_profession_filter_narrows(team_client):
+    nurse = submitted(referrer=ReferrerFactory(profession=Profession.FAMILY_NURSE))
+    submitted(referrer=ReferrerFactory(profession=Profession.HEALTH_VISITOR))
+    response = page(team_client, referrer_profession=Profession.FAMILY_NURSE)
+    assert references(response) == [nurse.reference]
+
+
+@pytest.fixture
+def north_south_elsewhere():
+    PostcodeFactory(postcode="ML5 1AB", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
+    PostcodeFactory(postcode="G72 1AB", council_area_code=SOUTH_LANARKSHIRE_COUNCIL)
+    return {
+        "north": submitted(infant__postcode="ML5 1AB"),
+        "south": submitted(infant__postcode="G72 1AB"),
+        "elsewhere": submitted(infant__postcode="ML5 9ZZ"),  # no full-postcode record
+    }
+
+
+@pytest.mark.parametrize("area", ["north", "south", "elsewhere"])
+def test_area_filter_narrows(team_client, north_south_elsewhere, area):
+    response = page(team_client, area=area)
+    assert references(response) == [north_south_elsewhere[area].reference]
+
+
+def test_allocated_to_filter_narrows(team_client, team_member):
+    colleague = TeamMemberFactory()
+    theirs = accepted(team_member, allocated_to=colleague)
+    accepted(team_member, allocated_to=team_member)
+    unallocated = accepted(team_member)
+
+    response = page(team_client, queue="all", allocated_to=str(colleague.pk))
+    assert references(response) == [theirs.reference]
+    assert references(page(team_client, queue="all", allocated_to="none")) == [
+        unallocated.reference
+    ]
+
+
+def test_priority_filter_narrows(team_client):
+    urgent = submitted(priority="urgent")
+    submitted(priority="routine")
+    not_set = submitted()
+    assert references(page(team_client, priority="urgent")) == [urgent.reference]
+    assert references(page(team_client, priority="none")) == [not_set.reference]
+
+
+def test_eligibility_outcome_filter_narrows(team_client):
+    review = submitted(eligibility_outcome="needs_review")
+    submitted(eligibility_outcome="eligible")
+    assert references(page(team_client, eligibility_outcome="needs_review")) == [review.reference]
+
+
+def test_filters_combine_with_the_queue_and_each_other(team_client, team_member):
+    wanted = accepted(team_member, priority="urgent")
+    submitted(priority="urgent")  # New, not awaiting allocation
+    accepted(team_member)  # routine
+    response = page(team_client, queue="awaiting_allocation", priority="urgent")
+    assert references(response) == [wanted.reference]
+    assert counts(response)["new"] == 1  # counts follow the filters too
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable():
+    return {
+        "wanted": submitted(
+            reference="IMH-2026-00042",
+            infant=InfantFactory(
+                given_name="Searchable",
+                family_name="Testbaby",
+                chi_number="0101011237",
+                postcode="ML5 3BJ",
+            ),
+        ),
+        "other": submitted(
+            reference="IMH-2026-00077",
+            infant=InfantFactory(given_name="Otherbaby", family_name="Example", postcode="G72 9ZZ"),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMH-2026-00042",  # reference, exactly
+        "imh-2026-00042",  # any case
+        "00042",  # part of the reference
+        "searchable",  # given name, any case
+        "TESTBABY",  # family name
+        "Searchable Testbaby",  # both
+        "010 101 1237",  # CHI as printed
+        "0101011237",  # CHI as typed
+        "ml53bj",  # postcode, not normalised
+        " ML5 3BJ ",
+    ],
+)
+def test_search_narrows(team_client, searchable, text):
+    assert references(page(team_client, q=text)) == [searchable["wanted"].reference]
+
+
+def test_search_finding_nothing_says_so(team_client, searchable):
+    response = page(team_client, q="Nobodyofthatname")
+    assert references(response) == []
+    assert "No referrals in this queue match" in response.content.decode()
+
+
+# --- order and pages ------------------------------------------------------------------------
+
+
+def test_oldest_received_first_ties_by_reference(team_client):
+    newest = submitted(reference="IMH-2026-00001", submitted_at=days_ago(1))
+    oldest = submitted(reference="IMH-2026-00003", submitted_at=days_ago(10))
+    tie_b = submitted(reference="IMH-2026-00005", submitted_at=days_ago(5))
+    tie_a = submitted(reference="IMH-2026-00004", submitted_at=tie_b.submitted_at)
+
+    expected = [oldest.reference, tie_a.reference, tie_b.reference, newest.reference]
+    assert references(page(team_client)) == expected
+    assert references(page(team_client, sort="newest")) == expected[::-1]
+
+
+def test_pages_of_25_keep_the_filters(team_client):
+    practice = GPPracticeFactory()
+    referrer = ReferrerFactory()
+    ReferralFactory.create_batch(
+        PAGE_SIZE + 5,
+        submitted=True,
+        with_carer=False,
+        referrer=referrer,
+        infant__gp_practice=practice,
+        priority="urgent",
+    )
+    first = page(team_client, priority="urgent")
+    second = page(team_client, priority="urgent", page=2)
+
+    assert len(first.context["rows"]) == PAGE_SIZE
+    assert len(second.context["rows"]) == 5
+    assert not set(references(first)) & set(references(second))
+    assert "?priority=urgent&amp;page=2" in first.content.decode()
+    assert 'aria-current="page"' in second.content.decode()
+    assert f"1 to {PAGE_SIZE} of {PAGE_SIZE + 5} referrals" in first.content.decode()
+
+
+def test_a_page_past_the_end_shows_the_last(team_client):
+    referral = submitted()
+    assert references(page(team_client, page=99)) == [referral.reference]
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+def test_a_row_shows_what_the_team_needs(team_client):
+    today = timezone.localdate()
+    referrer = ReferrerFactory(
+        given_name="Refertest", family_name="Nurse", profession=Profession.FAMILY_NURSE
+    )
+    referral = submitted(
+        referrer=referrer,
+        submitted_at=days_ago(20),
+        infant=InfantFactory(
+            given_name="Rowbaby",
+            family_name="Example",
+            date_of_birth=datetime.date(today.year - 1, today.month, 1),
+        ),
+        eligibility_outcome="needs_review",
+        possible_duplicate=True,
+        parent_views_method="secure_link",
+    )
+
+    response = page(team_client)
+    [row] = response.context["rows"]
+    html = response.content.decode()
+
+    assert row.reference == referral.reference
+    assert row.baby_name == "Rowbaby Example"
+    assert row.age == "12 months"
+    assert (row.referrer_name, row.referrer_profession) == (
+        "Refertest Nurse",
+        "Family nurse (Family Nurse Partnership)",
+    )
+    assert row.received_on == today - datetime.timedelta(days=20)
+    assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == (
+        "20 days",
+        "Week 3 of 18",
+        False,
+    )
+    for text in [
+        "12 months",
+        "Refertest Nurse",
+        "Family nurse (Family Nurse Partnership)",
+        "Week 3 of 18",
+        "For the team to look at",
+        "Secure link to be sent",
+        "Possible duplicate",
+        "Not allocated",
+        reverse("referrals:team_referral", args=[referral.reference]),
+    ]:
+        assert text in html
+
+
+def test_a_referral_past_18_weeks_is_flagged(team_client):
+    submitted(submitted_at=days_ago(7 * 18))
+    response = page(team_client)
+    [row] = response.context["rows"]
+    assert (row.week_of_18, row.over_18_weeks) == ("Week 19 of 18", True)
+    assert "Over 18 weeks" in response.content.decode()
+
+
+def test_rows_say_who_is_reviewing_and_since_when_information_was_asked(team_client):
+    reviewer = TeamMemberFactory(given_name="Reviewtest", family_name="Person")
+    in_review(reviewer)
+    asked = days_ago(4)
+    information_requested(reviewer, asked)
+
+    [reviewing] = page(team_client, queue="in_review").context["rows"]
+    [waiting] = page(team_client, queue="information_requested").context["rows"]
+
+    assert reviewing.status_detail == "by Reviewtest Person"
+    day = timezone.localdate(asked)
+    assert waiting.status_detail == f"waiting since {day.day} {day:%B %Y}"
+
+
+def test_rows_show_priority_and_who_the_referral_is_allocated_to(team_client, team_member):
+    colleague = TeamMemberFactory(given_name="Allocatedtest", family_name="Person")
+    accepted(team_member, allocated_to=colleague, priority="urgent")
+    [row] = page(team_client, queue="accepted").context["rows"]
+    assert (row.priority, row.urgent, row.allocated_to) == ("Urgent", True, "Allocatedtest Person")
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def make_referrals(count, team_member):
+    """`count` referrals in every queue, with everything a row can show, made in bulk."""
+    practice = GPPracticeFactory()
+    referrer = ReferrerFactory()
+    referrals = ReferralFactory.create_batch(
+        count,
+        submitted=True,
+        with_carer=False,
+        referrer=referrer,
+        infant__gp_practice=practice,
+        possible_duplicate=True,
+    )
+    now = timezone.now()
+    pks = [r.pk for r in referrals]
+    Referral.objects.filter(pk__in=pks[0::4]).update(
+        status="in_review", review_started_by=team_member, review_started_at=now
+    )
+    Referral.objects.filter(pk__in=pks[1::4]).update(status="information_requested")
+    InformationRequest.objects.bulk_create(
+        InformationRequest(
+            referral_id=pk, question="Synthetic?", asked_by=team_member, asked_at=now
+        )
+        for pk in pks[1::4]
+    )
+    Referral.objects.filter(pk__in=pks[2::4]).update(
+        status="accepted",
+        decided_at=now,
+        decided_by=team_member,
+        priority="urgent",
+        allocated_to=team_member,
+        allocated_at=now,
+    )
+
+
+@pytest.mark.parametrize("count", [5, 200])
+@pytest.mark.parametrize("params", [{"queue": "all"}, {"queue": "all", "area": "north", "q": "a"}])
+def test_queries_are_constant_whatever_the_number_of_referrals(
+    client, team_member, django_assert_max_num_queries, count, params
+):
+    PostcodeFactory(postcode="ML5 9ZZ", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
+    make_referrals(count, team_member)
+    client.force_login(team_member)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == min(count, PAGE_SIZE)

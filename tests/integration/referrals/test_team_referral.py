@@ -1,0 +1,639 @@
+"""The team's referral page: what it shows, every action through it, conflicts turned into
+friendly messages, re-assessment, internal notes, printable letters, and who may see it."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from imhs.models import AuditAction, AuditEvent
+from imhs.templatetags.nhsuk_format import nhs_date
+from patients.chi import format_chi
+from referrals import workflow
+from referrals.models import InformationRequest, Referral, SignpostService, Status, TeamNote
+from referrals.sections import SECTIONS
+from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return html.unescape(response.content.decode())
+
+
+def flat(response):
+    """The page's text with tags and runs of whitespace collapsed, for phrases across tags."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(response)))
+
+
+def url(referral, name="team_referral", *args):
+    return reverse(f"referrals:{name}", args=[referral.reference, *args])
+
+
+def act(client, referral, action, *, follow=True, version=None, **data):
+    referral.refresh_from_db()
+    data["version"] = referral.version if version is None else version
+    return client.post(url(referral, "team_action", action), data, follow=follow)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.fixture
+def member(client, team_member):
+    client.force_login(team_member)
+    return team_member
+
+
+@pytest.fixture
+def referral():
+    return ReferralFactory(submitted=True)
+
+
+@pytest.fixture
+def in_review(referral, member):
+    workflow.start_review(referral, by=TeamMemberFactory(), version=referral.version)
+    referral.refresh_from_db()
+    return referral
+
+
+@pytest.fixture
+def accepted(in_review):
+    workflow.accept(
+        in_review, by=TeamMemberFactory(), version=in_review.version, priority="routine"
+    )
+    in_review.refresh_from_db()
+    return in_review
+
+
+@pytest.fixture
+def service():
+    return SignpostService.objects.create(
+        name="Test Parenting Support Service", contact="01698 000123, example.org"
+    )
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def test_the_page_shows_every_answer_the_eligibility_with_the_override_reason_and_the_history(
+    client, member
+):
+    draft = ReferralFactory(
+        infant__postcode="EH1 1AA",  # outside Lanarkshire: the check fails, the referrer overrides
+        residence_override_reason="Synthetic: the family moved last week.",
+    )
+    referral = workflow.submit(draft, by=draft.referrer)
+
+    response = client.get(url(referral))
+
+    text = page(response)
+    assert response.status_code == 200
+    for section in SECTIONS:
+        assert section.title in text
+    assert referral.infant.given_name in text
+    assert "Synthetic reason for tests." in text  # why now
+    assert "As assessed when the referral was sent" in text
+    assert "Some checks are for the team to look at." in text
+    assert "Overridden by the referrer" in text
+    assert "EH1 1AA is not in Lanarkshire." in text
+    assert (
+        "The referrer overrode the check “Where the family lives”. Their reason: “Synthetic: the "
+        "family moved last week.”" in text
+    )
+    assert "Sent by the referrer" in text
+    assert draft.referrer.full_name in text
+    assert "Start review" in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_id=str(referral.pk), actor=member
+    ).exists()
+
+
+def test_the_page_shows_the_parents_views_written_on_the_form(client, member):
+    referral = ReferralFactory(
+        submitted=True,
+        parent_views_method="written_here",
+        parent_views_written="Synthetic: we would like help with bedtimes.",
+    )
+
+    text = page(client.get(url(referral)))
+
+    assert "The parents' views are written here, in their own words" in text
+    assert "Synthetic: we would like help with bedtimes." in text
+
+
+def test_waiting_times_show_the_received_date_days_waiting_and_a_passed_breach_date(client, member):
+    received = timezone.now() - datetime.timedelta(days=130)
+    referral = ReferralFactory(submitted=True, submitted_at=received)
+    received_on = timezone.localdate(received)
+
+    text = flat(client.get(url(referral)))
+
+    assert f"Received {nhs_date(received_on)}" in text
+    assert "Days waiting 130 days (week 19 of 18)" in text
+    breach = received_on + datetime.timedelta(weeks=18)
+    assert f"18 weeks ran out on {nhs_date(breach)}: breached" in text
+
+
+def test_waiting_times_of_a_new_referral_show_the_breach_date_to_come(client, member, referral):
+    text = flat(client.get(url(referral)))
+
+    breach = referral.received_on + datetime.timedelta(weeks=18)
+    assert "Days waiting 0 days (week 1 of 18)" in text
+    assert f"18 weeks run out on {nhs_date(breach)}" in text
+
+
+def test_an_accepted_referral_shows_whether_the_first_appointment_met_the_4_and_18_weeks(
+    client, member
+):
+    now = timezone.now()
+    referral = ReferralFactory(
+        submitted=True,
+        submitted_at=now - datetime.timedelta(days=60),
+        status=Status.ACCEPTED,
+        priority="urgent",
+        decided_at=now - datetime.timedelta(days=50),
+        decided_by=TeamMemberFactory(),
+        first_appointment_on=timezone.localdate(now) - datetime.timedelta(days=10),
+    )
+
+    text = flat(client.get(url(referral)))
+
+    assert "First appointment within 4 weeks of acceptance No" in text
+    assert "First appointment within 18 weeks of receipt Yes" in text
+    assert "Waited 50 days from receipt to the first appointment" in text
+    assert "Allocated to Awaiting allocation" in text
+    assert "Priority Urgent" in text
+
+
+def test_before_the_first_appointment_the_4_and_18_week_results_are_not_known(
+    client, member, accepted
+):
+    text = flat(client.get(url(accepted)))
+
+    assert "First appointment Not recorded yet" in text
+    assert "First appointment within 4 weeks of acceptance Not known until" in text
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+def test_start_review_claims_the_referral_and_shows_who_is_reviewing(client, member, referral):
+    response = act(client, referral, "start_review")
+
+    referral.refresh_from_db()
+    assert referral.status == Status.IN_REVIEW
+    assert referral.review_started_by == member
+    assert response.redirect_chain[-1][0] == url(referral)
+    assert "You are reviewing this referral." in messages_of(response)[0]
+    assert f"Reviewed by {member.full_name}, since" in flat(response)
+
+
+def test_request_information_sends_the_question_and_shows_it(client, member, in_review):
+    response = act(
+        client, in_review, "request_information", question="Synthetic: who lives at home?"
+    )
+
+    in_review.refresh_from_db()
+    assert in_review.status == Status.INFORMATION_REQUESTED
+    question = InformationRequest.objects.get(referral=in_review)
+    assert (question.question, question.asked_by) == ("Synthetic: who lives at home?", member)
+    text = page(response)
+    assert "Your question has been sent." in text
+    assert "Questions to the referrer" in text
+    assert "Not answered yet" in text
+
+
+def test_an_empty_question_is_refused_with_the_error_and_nothing_changes(client, member, in_review):
+    version = in_review.version
+
+    response = act(client, in_review, "request_information", question="  ")
+
+    assert response.status_code == 200
+    text = page(response)
+    assert "There is a problem" in text
+    assert "Enter your question to the referrer" in text
+    assert "<title>Error: " in text
+    assert 'id="action-request_information" open' in text
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.version) == (Status.IN_REVIEW, version)
+
+
+def test_accept_records_priority_and_allocation(client, member, in_review):
+    colleague = TeamMemberFactory()
+
+    response = act(
+        client,
+        in_review,
+        "accept",
+        priority="urgent",
+        allocate_to=colleague.pk,
+        note="Synthetic note.",
+    )
+
+    in_review.refresh_from_db()
+    assert in_review.status == Status.ACCEPTED
+    assert (in_review.priority, in_review.allocated_to) == ("urgent", colleague)
+    assert in_review.decided_by == member
+    assert "Referral accepted." in messages_of(response)[0]
+    assert f"Allocated to {colleague.full_name}" in flat(response)
+
+
+def test_accept_may_allocate_later_and_allocation_follows(client, member, in_review):
+    act(client, in_review, "accept", priority="routine", allocate_to="")
+    in_review.refresh_from_db()
+    assert in_review.status == Status.ACCEPTED
+    assert in_review.allocated_to is None
+
+    colleague = TeamMemberFactory()
+    response = act(client, in_review, "allocate", to=colleague.pk)
+
+    in_review.refresh_from_db()
+    assert in_review.allocated_to == colleague
+    assert messages_of(response) == [f"Referral allocated to {colleague.full_name}."]
+
+
+def test_accept_without_a_priority_is_refused(client, member, in_review):
+    response = act(client, in_review, "accept", note="Synthetic typed note.")
+
+    text = page(response)
+    assert "Select whether the referral is routine or urgent" in text
+    assert "Synthetic typed note." in text  # what was typed is kept
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_decline_with_reason_service_and_explanation(client, member, in_review, service):
+    response = act(
+        client,
+        in_review,
+        "decline",
+        reason="another_service",
+        signposted_to=service.pk,
+        explanation="Synthetic explanation for the family.",
+    )
+
+    in_review.refresh_from_db()
+    assert in_review.status == Status.DECLINED
+    assert (in_review.decline_reason, in_review.signposted_to) == ("another_service", service)
+    assert in_review.decision_explanation == "Synthetic explanation for the family."
+    text = flat(response)
+    assert "Referral declined." in text
+    assert "Signposted to Test Parenting Support Service (01698 000123, example.org)" in text
+    assert "Letter to the referrer" in text
+
+
+def test_decline_to_another_service_typed_in(client, member, referral):
+    act(
+        client,
+        referral,
+        "decline",
+        reason="other",
+        signposted_to="other",
+        signposted_other="Synthetic Community Group",
+        explanation="Synthetic explanation.",
+    )
+
+    referral.refresh_from_db()
+    assert referral.status == Status.DECLINED
+    assert (referral.signposted_to, referral.signposted_other) == (
+        None,
+        "Synthetic Community Group",
+    )
+
+
+def test_decline_without_reason_service_or_explanation_is_refused(
+    client, member, in_review, service
+):
+    response = act(client, in_review, "decline", explanation="")
+
+    text = page(response)
+    assert "Select why the referral is being declined" in text
+    assert "Select the service you have signposted the family to, or Other" in text
+    assert "Enter an explanation for the family and the referrer" in text
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_decline_to_other_needs_the_service_named(client, member, in_review, service):
+    response = act(
+        client,
+        in_review,
+        "decline",
+        reason="duplicate",
+        signposted_to="other",
+        signposted_other="",
+        explanation="Synthetic explanation kept.",
+    )
+
+    text = page(response)
+    assert "Enter the name of the service you have signposted the family to" in text
+    assert "Synthetic explanation kept." in text
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_withdraw_with_a_reason(client, member, in_review):
+    response = act(client, in_review, "withdraw", reason="Synthetic: the family moved away.")
+
+    in_review.refresh_from_db()
+    assert in_review.status == Status.WITHDRAWN
+    assert in_review.withdraw_reason == "Synthetic: the family moved away."
+    assert "Reason withdrawn Synthetic: the family moved away." in flat(response)
+    assert "There are no actions open on a withdrawn referral." in flat(response)
+
+
+def test_record_the_first_appointment_then_close(client, member, accepted):
+    today = timezone.localdate()
+    act(
+        client,
+        accepted,
+        "record_first_appointment",
+        first_appointment_on_day=today.day,
+        first_appointment_on_month=today.month,
+        first_appointment_on_year=today.year,
+    )
+    accepted.refresh_from_db()
+    assert accepted.first_appointment_on == today
+
+    response = act(
+        client,
+        accepted,
+        "close",
+        reason="Synthetic: work finished.",
+        closed_on_day=today.day,
+        closed_on_month=today.month,
+        closed_on_year=today.year,
+    )
+
+    accepted.refresh_from_db()
+    assert accepted.status == Status.CLOSED
+    assert (accepted.closed_on, accepted.close_reason) == (today, "Synthetic: work finished.")
+    assert messages_of(response) == ["Referral closed."]
+
+
+def test_close_on_a_future_date_is_refused(client, member, accepted):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = act(
+        client,
+        accepted,
+        "close",
+        reason="Synthetic.",
+        closed_on_day=tomorrow.day,
+        closed_on_month=tomorrow.month,
+        closed_on_year=tomorrow.year,
+    )
+
+    assert "The date it closed must be today or in the past" in page(response)
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+
+def test_a_stale_page_gets_a_message_naming_who_changed_it_and_nothing_changes(
+    client, member, accepted
+):
+    first, second = TeamMemberFactory(), TeamMemberFactory()
+    shown = accepted.version  # the page was opened at this version
+    workflow.allocate(accepted, by=first, version=shown, to=first)
+
+    response = act(client, accepted, "allocate", version=shown, to=second.pk)
+
+    [message] = messages_of(response)
+    assert f"This referral was changed by {first.full_name}" in message
+    assert "nothing was changed" in message
+    accepted.refresh_from_db()
+    assert accepted.allocated_to == first
+
+
+def test_an_action_taken_first_by_someone_else_gets_a_message_naming_them(
+    client, member, in_review, service
+):
+    colleague = TeamMemberFactory()
+    shown = in_review.version
+    workflow.accept(in_review, by=colleague, version=shown, priority="routine")
+
+    response = act(
+        client,
+        in_review,
+        "decline",
+        version=shown,
+        reason="duplicate",
+        signposted_to=service.pk,
+        explanation="Synthetic.",
+    )
+
+    [message] = messages_of(response)
+    assert message.startswith("You cannot decline this referral now: it is accepted")
+    assert colleague.full_name in message
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.decline_reason) == (Status.ACCEPTED, "")
+
+
+def test_an_action_not_allowed_now_gets_a_friendly_message(client, member, referral):
+    response = act(client, referral, "close", reason="Synthetic.")
+
+    assert response.status_code == 200
+    [message] = messages_of(response)
+    assert message.startswith("You cannot close this referral now: it is submitted")
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
+
+
+def test_a_double_click_is_told_the_first_click_worked(client, member, referral):
+    shown = referral.version
+    act(client, referral, "start_review", version=shown)
+
+    response = act(client, referral, "start_review", version=shown)
+
+    [message] = messages_of(response)
+    assert message.startswith("You cannot start reviewing this referral now: it is in review")
+    assert member.full_name in message
+
+
+def test_an_unknown_action_is_not_found(client, member, referral):
+    response = act(client, referral, "explode", follow=False)
+
+    assert response.status_code == 404
+
+
+def test_actions_are_post_only(client, member, referral):
+    response = client.get(url(referral, "team_action", "start_review"))
+
+    assert response.status_code == 405
+
+
+# --- re-assessing ------------------------------------------------------------------------------
+
+
+def test_reassess_shows_todays_assessment_and_saves_nothing(client, member):
+    draft = ReferralFactory()
+    referral = workflow.submit(draft, by=draft.referrer)
+    stored, version = dict(referral.eligibility), referral.version
+
+    response = client.post(url(referral, "team_reassess"))
+
+    assert response.status_code == 200
+    assert "Re-assessed against today's postcode and GP practice data" in page(response)
+    referral.refresh_from_db()
+    assert (referral.eligibility, referral.version) == (stored, version)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_id=str(referral.pk), detail={"reassessed": True}
+    ).exists()
+
+
+# --- notes -------------------------------------------------------------------------------------
+
+
+def test_notes_are_added_with_who_and_when_and_never_shown_to_the_referrer(
+    client, member, referral
+):
+    response = client.post(
+        url(referral, "team_note"), {"text": "Synthetic internal note."}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == url(referral) + "#notes"
+    assert "Note added." in messages_of(response)
+    note = TeamNote.objects.get(referral=referral)
+    assert (note.text, note.by) == ("Synthetic internal note.", member)
+    text = page(response)
+    assert "Synthetic internal note." in text
+    assert member.full_name in text
+
+    client.force_login(referral.referrer)
+    own_page = page(client.get(reverse("referrals:detail", args=[referral.pk])))
+    assert referral.reference in own_page
+    assert "Synthetic internal note." not in own_page
+
+
+def test_an_empty_note_is_refused(client, member, referral):
+    response = client.post(url(referral, "team_note"), {"text": " "})
+
+    assert response.status_code == 200
+    assert "Enter the note" in page(response)
+    assert not TeamNote.objects.exists()
+
+
+# --- letters -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("recipient", ["referrer", "gp"])
+def test_letters_exist_only_once_the_team_has_decided(client, member, in_review, recipient):
+    response = client.get(url(in_review, "team_letter", recipient))
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_an_unknown_letter_is_not_found(client, member, accepted):
+    assert client.get(url(accepted, "team_letter", "family")).status_code == 404
+
+
+def test_the_acceptance_letter_to_the_referrer(client, member, in_review):
+    colleague = TeamMemberFactory(job_title="Child Psychotherapist")
+    workflow.accept(
+        in_review, by=member, version=in_review.version, priority="urgent", allocate_to=colleague
+    )
+    in_review.refresh_from_db()
+    infant = in_review.infant
+    letter_url = url(in_review, "team_letter", "referrer")
+
+    response = client.get(letter_url)
+
+    assert response.status_code == 200
+    text = flat(response)
+    assert "Buchanan Centre" in text
+    assert "ML5 3BJ" in text
+    assert f"Dear {in_review.referrer_name}" in text
+    assert (
+        f"Re: {infant.full_name}, date of birth {nhs_date(infant.date_of_birth)}, "
+        f"CHI {format_chi(infant.chi_number)}"
+    ) in text
+    assert "as an urgent referral" in text
+    assert f"{colleague.full_name}, Child Psychotherapist, will work with the family" in text
+    assert f"{member.full_name} {member.job_title}" in text  # signed by who decided
+    assert "Print this letter" in text
+    assert 'src="/static/js/print.js"' in page(response)
+    for personal in (infant.given_name, infant.family_name, infant.chi_number, "2025"):
+        assert personal not in letter_url
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor, event.object_id, event.detail) == (
+        member,
+        str(in_review.pk),
+        {"letter": "referrer"},
+    )
+
+
+def test_the_decline_letter_to_the_gp_practice_explains_and_signposts(
+    client, member, in_review, service
+):
+    workflow.decline(
+        in_review,
+        by=member,
+        version=in_review.version,
+        reason="another_service",
+        signposted_to=service,
+        explanation="Synthetic: another service can help the family sooner.",
+    )
+    practice = in_review.infant.gp_practice
+
+    response = client.get(url(in_review, "team_letter", "gp"))
+
+    text = flat(response)
+    assert practice.name in text
+    assert practice.address_line_1 in text
+    assert "Dear colleague" in text
+    assert "a patient registered with your practice" in text
+    assert "The referral has not been accepted" in text
+    assert "Synthetic: another service can help the family sooner." in text
+    assert "Test Parenting Support Service 01698 000123, example.org" in text
+    assert AuditEvent.objects.get(action=AuditAction.EXPORT).detail == {"letter": "gp"}
+
+
+def test_the_page_links_to_the_letters_of_a_declined_referral(client, member):
+    referral = ReferralFactory(declined=True)
+
+    text = page(client.get(url(referral)))
+
+    assert url(referral, "team_letter", "referrer") in text
+    assert url(referral, "team_letter", "gp") in text
+    assert "Test Family Support Service" in text
+
+
+# --- who may see it ----------------------------------------------------------------------------
+
+
+def test_referrers_are_refused_every_team_url(client):
+    referral = ReferralFactory(declined=True)
+    client.force_login(referral.referrer)
+
+    assert client.get(url(referral)).status_code == 403
+    assert client.post(url(referral, "team_action", "start_review")).status_code == 403
+    assert client.post(url(referral, "team_note"), {"text": "x"}).status_code == 403
+    assert client.post(url(referral, "team_reassess")).status_code == 403
+    assert client.get(url(referral, "team_letter", "referrer")).status_code == 403
+    assert not TeamNote.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).count() == 5
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, referral):
+    response = client.get(url(referral))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_unknown_references_and_drafts_are_not_found(client, member):
+    draft = ReferralFactory(referrer=ReferrerFactory())
+
+    for reference in ("IMH-2026-99999", "None", str(draft.pk)):
+        response = client.get(reverse("referrals:team_referral", args=[reference]))
+        assert response.status_code == 404
+    assert Referral.objects.filter(pk=draft.pk, status=Status.DRAFT).exists()
