@@ -28,6 +28,7 @@ from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
 from referrals import workflow
 from referrals.drafts import parse_version
+from referrals.forms import about_you, consent
 from referrals.forms.triage import FORMS as ACTION_FORMS
 from referrals.models import (
     InformationRequest,
@@ -231,20 +232,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Referrer",
-            {
-                "fields": [
-                    "referrer",
-                    "submitted_by",
-                    "referrer_name",
-                    "referrer_profession",
-                    "referrer_job_title",
-                    "referrer_base",
-                    "referrer_phone",
-                    "referrer_email",
-                    "discussed_with_health_visitor",
-                    "health_visitor_name",
-                ]
-            },
+            {"fields": ["referrer", "submitted_by", *about_you.FIELDS]},
         ),
         (
             "Concerns",
@@ -280,18 +268,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Consent and the family's views",
-            {
-                "fields": [
-                    "consent_given",
-                    "consent_given_by",
-                    "consent_given_on",
-                    "consent_to_share",
-                    "parent_views_method",
-                    "parent_views_written",
-                    "appointment_places",
-                    "times_to_avoid",
-                ]
-            },
+            {"fields": consent.FIELDS},
         ),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at", "version"]}),
     ]
