@@ -313,13 +313,29 @@ USE_TZ = True
 # --- Logging -----------------------------------------------------------------------------
 
 LOG_LEVEL = _choice("LOG_LEVEL", {"debug", "info", "warning", "error"}, "info").upper()
+# Every handler and the loggers that log request paths redact parents' link tokens.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_parent_links": {"()": "imhs.logging.RedactParentLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_parent_links"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["redact_parent_links"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_parent_links"],
+            "propagate": False,
+        },
+    },
 }
 
 # --- The service -------------------------------------------------------------------------
@@ -339,6 +355,14 @@ SERVICE = {
 
 # Drafts untouched this long are deleted by `manage.py purge_stale_drafts` (run it daily).
 DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90, 1)
+
+# Parents' secure links (issue 7): how long a link lasts, wrong dates of birth allowed before
+# it locks, the per-IP limit on date-of-birth answers across all links, and the idle timeout of
+# a parent's session.
+PARENT_LINK_DAYS = _int("PARENT_LINK_DAYS", 14, 1)
+PARENT_LINK_WRONG_ANSWERS_ALLOWED = 4  # the 5th wrong answer locks the link
+PARENT_LINK_IP_LIMIT = _int("PARENT_LINK_IP_LIMIT", 20, 1)  # answers per IP per hour
+PARENT_SESSION_IDLE_MINUTES = 30
 
 # Demo sign-ins (seed_demo) all share this password; refused unless DEBUG is on.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-imhs-2026")

@@ -43,5 +43,6 @@ urlpatterns = [
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
+    path("views/", include("referrals.urls_parents")),
     path("", include("referrals.urls")),
 ]

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
@@ -25,6 +25,8 @@ from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from referrals.models import (
     OPEN_STATUSES,
     InformationRequest,
+    ParentInvitation,
+    ParentViews,
     ParentViewsMethod,
     Priority,
     Referral,
@@ -93,6 +95,18 @@ PARENT_VIEWS_LABELS = {
     ParentViewsMethod.WRITTEN_HERE: "Written in the referral",
     ParentViewsMethod.NOT_NOW: "Not now",
 }
+# The parents' secure links, most telling first: a referral with several links (two carers,
+# or a link sent again) shows the first of these that any of its links is in. The order of the
+# `When`s in `_link_state` follows ParentInvitation.state.
+LINK_LOCKED, LINK_OPENED, LINK_SENT, LINK_EXPIRED, LINK_REVOKED = range(1, 6)
+LINK_LABELS = {
+    LINK_LOCKED: "Link locked",
+    LINK_OPENED: "Link opened",
+    LINK_SENT: "Link sent",
+    LINK_EXPIRED: "Link expired",
+    LINK_REVOKED: "Link revoked",
+}
+VIEWS_RECEIVED = "Views received"
 
 
 def _choice(label, choices, *, anything):
@@ -267,15 +281,36 @@ def queue_counts(referrals, now):
     )
 
 
+def _link_state(now):
+    """The most telling state of the referral's secure links (LINK_*), or None if it has none
+    (a subquery, so the page's query count does not grow with its rows)."""
+    state = Case(
+        When(revoked_at__isnull=False, then=Value(LINK_REVOKED)),
+        When(locked_at__isnull=False, then=Value(LINK_LOCKED)),
+        When(expires_at__lte=now, then=Value(LINK_EXPIRED)),
+        When(first_opened_at__isnull=False, then=Value(LINK_OPENED)),
+        default=Value(LINK_SENT),
+        output_field=IntegerField(),
+    )
+    # A link whose views were sent shows as "Views received" (`parent_views_received`).
+    links = ParentInvitation.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=True)
+    return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
+
+
 def in_queue(referrals, filters, now):
     """The queue's referrals, with everything a row shows, oldest received first."""
     latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
         "-asked_at", "-id"
     )
+    views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
     return (
         referrals.filter(QUEUES_BY_KEY[filters.queue].condition(now))
         .select_related("infant", "referrer", "allocated_to", "review_started_by")
-        .annotate(information_requested_at=Subquery(latest_question.values("asked_at")[:1]))
+        .annotate(
+            information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
+            parent_views_received=Exists(views_received),
+            parent_link_state=_link_state(now),
+        )
         .order_by(*ORDERINGS[filters.sort])
     )
 
@@ -421,6 +456,17 @@ def _status_detail(referral):
     return ""
 
 
+def _parent_views(referral):
+    """Views received, else the state of the secure links, else how the referrer said the
+    parents would give their views (the annotations come from `in_queue`)."""
+    if getattr(referral, "parent_views_received", False):
+        return VIEWS_RECEIVED
+    link_state = getattr(referral, "parent_link_state", None)
+    if link_state in LINK_LABELS:
+        return LINK_LABELS[link_state]
+    return PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given")
+
+
 def row(referral, today):
     infant = referral.infant
     days, week, over = _waiting(referral, today)
@@ -442,7 +488,7 @@ def row(referral, today):
         status_detail=_status_detail(referral),
         eligibility=eligibility,
         eligibility_class=eligibility_class,
-        parent_views=PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given"),
+        parent_views=_parent_views(referral),
         possible_duplicate=referral.possible_duplicate,
         priority=referral.get_priority_display() if referral.priority else "Not set",
         urgent=referral.priority == Priority.URGENT,

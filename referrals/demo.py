@@ -11,7 +11,7 @@ from django.db import transaction
 
 from imhs.models import User
 from patients.models import Infant
-from referrals import workflow
+from referrals import invitations, workflow
 from referrals.models import Referral, SignpostService, Status
 
 SIGNPOST_SERVICES = [
@@ -141,3 +141,22 @@ def seed():
 
 def queue_counts():
     return {status: Referral.objects.filter(status=status).count() for status in Status.values}
+
+
+def fresh_parent_link():
+    """A new secure link for the demo mother of the first baby (any earlier demo link is
+    revoked). Returns (path, date_of_birth), or None if that referral is not in the database."""
+    referral = (
+        Referral.objects.filter(infant__given_name="Isla", infant__family_name="Brightwater")
+        .exclude(status=Status.DRAFT)
+        .select_related("infant")
+        .first()
+    )
+    if referral is None:
+        return None
+    carer = referral.infant.care_relationships.get(is_main_carer=True).carer
+    lead = _user("service.lead@example.org")
+    for invitation in referral.invitations.filter(carer=carer, revoked_at__isnull=True):
+        invitations.revoke(invitation, by=lead)
+    _invitation, token = invitations.create(referral, carer=carer, by=lead, send_email=False)
+    return invitations.link_path(token), referral.infant.date_of_birth

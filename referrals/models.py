@@ -409,3 +409,98 @@ class TeamNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.referral}"
+
+
+class ParentInvitation(models.Model):
+    """A secure link for one parent or carer to add their views. Only the SHA-256 of the token
+    is stored: the link itself exists only in the email, letter or screen it was given in."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="invitations")
+    carer = models.ForeignKey(
+        "patients.Carer", on_delete=models.PROTECT, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    emailed = models.BooleanField(default=False)
+    failed_checks = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["referral", "carer"], name="referrals_invite_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="referrals_invite_revoked_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation {self.pk} for {self.referral}"
+
+    def state(self, now):
+        """sent, opened, locked, submitted, expired or revoked (the first that applies)."""
+        if self.submitted_at:
+            return "submitted"
+        if self.revoked_at:
+            return "revoked"
+        if self.locked_at:
+            return "locked"
+        if now >= self.expires_at:
+            return "expired"
+        return "opened" if self.first_opened_at else "sent"
+
+    def usable(self, now):
+        return self.state(now) in {"sent", "opened"}
+
+
+class ParentViews(models.Model):
+    """A parent's or carer's own views, in their own words; kept apart from the practitioner's
+    account. Saved as they go, sent once."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="parent_views")
+    carer = models.ForeignKey("patients.Carer", on_delete=models.PROTECT, related_name="+")
+    going_well = models.TextField(blank=True)
+    worries = models.TextField(blank=True)
+    relationship = models.TextField(blank=True)
+    help_wanted = models.TextField(blank=True)
+    anything_else = models.TextField(blank=True)
+    interpreter_language = models.CharField(max_length=100, blank=True)
+    contact_how = models.CharField(max_length=200, blank=True)
+    contact_times = models.CharField(max_length=200, blank=True)
+    near_me = models.CharField(max_length=10, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "carer"], name="referrals_views_once"),
+        ]
+
+    def __str__(self):
+        return f"Parent's views on {self.referral}"
+
+
+class DateOfBirthAttempt(models.Model):
+    """One date-of-birth answer on a parent link, by IP, for the per-IP limit across all links.
+    Holds no token and no date."""
+
+    ip_address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="referrals_dob_attempt_idx")]
+
+    def __str__(self):
+        return f"Date-of-birth attempt at {self.at:%Y-%m-%d %H:%M}"

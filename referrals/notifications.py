@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from imhs.tasks import send_email
-from referrals.models import Referral
+from referrals.models import ParentInvitation, Referral
 
 
 def send_submission_acknowledgement(*, referral_id, sign_in_path):
@@ -46,4 +46,19 @@ def send_referrer_update(*, referral_id, kind):
         subject=UPDATE_SUBJECTS[kind].format(reference=referral.reference),
         body=render_to_string("emails/referral_update.txt", context),
         to=[referral.referrer.email],
+    )
+
+
+def send_parent_invitation(*, invitation_id, path):
+    """The secure link for a parent. It names no one: it may be read on a shared phone."""
+    invitation = ParentInvitation.objects.select_related("carer").get(pk=invitation_id)
+    context = {
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "expires_on": invitation.expires_at,
+        "service": settings.SERVICE,
+    }
+    send_email.enqueue(
+        subject="Tell us about your baby: NHS Lanarkshire Infant Mental Health Team",
+        body=render_to_string("emails/parent_invitation.txt", context),
+        to=[invitation.carer.email],
     )

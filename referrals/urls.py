@@ -1,5 +1,6 @@
 from django.urls import path
 
+from referrals.urls_invitations import invitation_urlpatterns
 from referrals.urls_team import team_urlpatterns
 from referrals.views import carers, practice, referrer, team
 
@@ -26,5 +27,6 @@ urlpatterns = [
     path("referrals/<int:pk>/baby/practice/", practice.find_practice, name="find_practice"),
     path("referrals/<int:pk>/<slug:slug>/", referrer.section, name="section"),
     path("team/", team.dashboard, name="dashboard"),
+    *invitation_urlpatterns,
     *team_urlpatterns,
 ]

@@ -14,9 +14,17 @@ from django.utils import timezone
 
 from imhs import audit
 from imhs.models import AuditAction
+from referrals import invitations
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
-from referrals.models import InformationRequest, Referral, ReferralEvent, Status, TeamNote
+from referrals.models import (
+    InformationRequest,
+    ParentViewsMethod,
+    Referral,
+    ReferralEvent,
+    Status,
+    TeamNote,
+)
 from referrals.notifications import send_referrer_update, send_submission_acknowledgement
 
 # action: (statuses it may start from, status it leads to)
@@ -214,6 +222,8 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
             request=request,
             detail={"action": "submit", "outcome": assessment.outcome, "duplicate": duplicate},
         )
+        if locked.parent_views_method == ParentViewsMethod.SECURE_LINK:
+            invitations.invite_at_submission(locked, by=by)
         transaction.on_commit(
             partial(
                 send_submission_acknowledgement,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from imhs import audit
 from imhs.access import team_member_required
 from imhs.models import AuditAction
-from referrals import presenters, team_presenters, workflow
+from referrals import invitation_presenters, presenters, team_presenters, workflow
 from referrals.drafts import parse_version
 from referrals.forms.triage import FORMS, NoteForm
 from referrals.models import Referral
@@ -74,6 +74,7 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
             "timeline": team_presenters.timeline(referral.events.select_related("by")),
             "eligibility": team_presenters.eligibility(referral, reassess=reassess, today=today),
             "parent_views": team_presenters.parent_views(referral),
+            "invitations": invitation_presenters.section(referral),
             "answers": presenters.answers(referral, editable=False),
             "failed_form": failed,
             "form": failed,  # base.html starts the title with "Error: " while a form has errors

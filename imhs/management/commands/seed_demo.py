@@ -52,9 +52,17 @@ class Command(BaseCommand):
             f"Demo referrals ready ({created} new): one in each of the team's queues, and a "
             "draft for the demo health visitor."
         )
+        link = referrals_demo.fresh_parent_link()
         self.stdout.write("")
         self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
         self.stdout.write(f"Password for every demo user: {password}")
         for email, given, family, role, profession, *_ in DEMO_USERS:
             label = f"{role.label}, {profession.label}"
             self.stdout.write(f"  {email:<30} {given} {family} ({label})")
+        if link:
+            path, born = link
+            self.stdout.write("")
+            self.stdout.write(
+                f"Demo parent's secure link (new each run): http://127.0.0.1:8000{path}"
+            )
+            self.stdout.write(f"  the baby's date of birth to enter: {born:%-d %-m %Y}")

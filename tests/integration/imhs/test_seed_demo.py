@@ -1,11 +1,15 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from imhs.demo import DEMO_USERS
 from imhs.models import Role, User
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
 from patients.postcodes import health_board_for
+from referrals import invitations
 from referrals.models import Referral, ReferralEvent
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +61,17 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_seed_demo_prints_a_fresh_parent_link_each_run(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    first = re.search(r"/views/([\w-]+)/", capsys.readouterr().out).group(1)
+    call_command("seed_demo")
+    second = re.search(r"/views/([\w-]+)/", capsys.readouterr().out).group(1)
+
+    now = timezone.now()
+    assert first != second
+    assert invitations.find(second).usable(now)
+    assert not invitations.find(first).usable(now)  # the previous demo link was revoked
