@@ -5,6 +5,8 @@ Lookups are scoped like every referrer page: another referrer's draft, or a care
 baby, is a 404.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +24,7 @@ from referrals.forms.carers import (
     unsaved_carer_pages,
 )
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.views.referrer import own_referral, stale_message
+from referrals.views.referrer import draft_write, own_referral
 
 SECTION = SECTIONS_BY_SLUG["carers"]
 
@@ -34,20 +36,14 @@ def carers(request, pk):
     form = None
     if request.method == "POST":
         form = CarersDoneForm(request.POST, referral=referral)
-        try:
-            saved = drafts.save_section(
-                referral,
-                key=SECTION.slug,
-                form=form,
-                by=request.user,
-                version=request.POST.get("version"),
-                request=request,
-            )
-        except drafts.StaleDraft as stale:
-            stale_message(request, stale.referral)
-            return redirect("referrals:carers", pk)
-        except drafts.NotADraft:
-            return redirect("referrals:detail", pk)
+        saved, refused = draft_write(
+            request,
+            referral,
+            partial(drafts.save_section, referral, key=SECTION.slug, form=form),
+            back=lambda: redirect("referrals:carers", pk),
+        )
+        if refused:
+            return refused
         if saved:
             return redirect("referrals:detail", pk)
     return render(
@@ -73,21 +69,14 @@ def carer(request, pk, relationship_id=None):
     key = _key(relationship_id)
     if request.method == "POST":
         form = CarerForm(request.POST, referral=referral, relationship=relationship)
-        try:
-            saved = drafts.save_section(
-                referral,
-                key=key,
-                form=form,
-                by=request.user,
-                version=request.POST.get("version"),
-                request=request,
-                mark=drafts.IN_PROGRESS,
-            )
-        except drafts.StaleDraft as stale:
-            stale_message(request, stale.referral)
-            return _latest_page(referral, relationship_id)
-        except drafts.NotADraft:
-            return redirect("referrals:detail", pk)
+        saved, refused = draft_write(
+            request,
+            referral,
+            partial(drafts.save_section, referral, key=key, form=form, mark=drafts.IN_PROGRESS),
+            back=lambda: _latest_page(referral, relationship_id),
+        )
+        if refused:
+            return refused
         if saved:
             name = form.relationship.carer.full_name
             messages.success(request, f"{name} {'added' if relationship is None else 'updated'}")
@@ -120,19 +109,14 @@ def remove(request, pk, relationship_id):
     relationship = _relationship(referral, relationship_id)
     name = relationship.carer.full_name
     if request.method == "POST":
-        try:
-            drafts.remove_carer(
-                referral,
-                relationship_id=relationship.pk,
-                by=request.user,
-                version=request.POST.get("version"),
-                request=request,
-            )
-        except drafts.StaleDraft as stale:
-            stale_message(request, stale.referral)
-            return redirect("referrals:carers", pk)
-        except drafts.NotADraft:
-            return redirect("referrals:detail", pk)
+        _removed, refused = draft_write(
+            request,
+            referral,
+            partial(drafts.remove_carer, referral, relationship_id=relationship.pk),
+            back=lambda: redirect("referrals:carers", pk),
+        )
+        if refused:
+            return refused
         messages.success(request, f"{name} removed")
         return redirect("referrals:carers", pk)
     return render(

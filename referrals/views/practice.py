@@ -5,6 +5,8 @@ infant at once, through `drafts.save_section`) or arrives from the baby's page b
 GP practice" button, carrying what was typed there, which is kept before the search is shown.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Replace, Upper
@@ -18,7 +20,7 @@ from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
 from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
-from referrals.views.referrer import PASSING_SAVE, own_referral, stale_message
+from referrals.views.referrer import PASSING_SAVE, draft_write, own_referral
 
 MAX_RESULTS = 20
 MAX_WORDS = 6  # enough for any practice's name and town; bounds the query's size
@@ -74,21 +76,13 @@ def _keep_baby_answers(request, referral):
     """Save what was typed on the baby's page (as its draft when it has errors: a practice is
     still to be chosen, for one), then show the search."""
     form = BabyForm(request.POST, referral=referral)
-    try:
-        drafts.save_section(
-            referral,
-            key=SECTION,
-            form=form,
-            by=request.user,
-            version=request.POST.get("version"),
-            request=request,
-        )
-    except drafts.StaleDraft as stale:
-        stale_message(request, stale.referral)
-        return redirect("referrals:section", referral.pk, SECTION)
-    except drafts.NotADraft:
-        return redirect("referrals:detail", referral.pk)
-    return redirect("referrals:find_practice", referral.pk)
+    _saved, refused = draft_write(
+        request,
+        referral,
+        partial(drafts.save_section, referral, key=SECTION, form=form),
+        back=lambda: redirect("referrals:section", referral.pk, SECTION),
+    )
+    return refused or redirect("referrals:find_practice", referral.pk)
 
 
 def _choose(request, referral):
@@ -100,22 +94,21 @@ def _choose(request, referral):
         return _page(request, referral, PracticeSearchForm({"q": query}), form)
     # Choosing a practice completes nothing, but does not undo a completed section either.
     done = referral.section_states.get(SECTION) == drafts.COMPLETED
-    try:
-        drafts.save_section(
+    url = reverse("referrals:find_practice", args=[referral.pk])
+    _saved, refused = draft_write(
+        request,
+        referral,
+        partial(
+            drafts.save_section,
             referral,
             key=f"{SECTION}:practice",
             form=form,
-            by=request.user,
-            version=request.POST.get("version"),
-            request=request,
             mark=drafts.COMPLETED if done else drafts.IN_PROGRESS,
-        )
-    except drafts.StaleDraft as stale:
-        stale_message(request, stale.referral)
-        url = reverse("referrals:find_practice", args=[referral.pk])
-        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
-    except drafts.NotADraft:
-        return redirect("referrals:detail", referral.pk)
+        ),
+        back=lambda: redirect(f"{url}?{urlencode({'q': query})}" if query else url),
+    )
+    if refused:
+        return refused
     messages.success(request, f"GP practice chosen: {form.cleaned_data['practice'].name}")
     return redirect("referrals:section", referral.pk, SECTION)
 

@@ -4,6 +4,8 @@ Every lookup is scoped to the signed-in referrer (another person's referral is a
 state change is a POST, and every view or change of a referral is audited.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +46,22 @@ def stale_message(request, referral):
         f"{timezone.localtime(referral.updated_at):%H:%M}. Your last changes on that page were "
         "not saved, so that nothing newer is overwritten: here is the latest version.",
     )
+
+
+def draft_write(request, referral, write, *, back):
+    """Run `write(by=, version=, request=)` (a `drafts` function) for this page's POST.
+
+    Returns (result, None); or (None, response) when the draft had moved on: a stale tab gets
+    the message and `back()` (a response), a draft sent meanwhile goes to its own page.
+    """
+    try:
+        result = write(by=request.user, version=request.POST.get("version"), request=request)
+    except drafts.StaleDraft as stale:
+        stale_message(request, stale.referral)
+        return None, back()
+    except drafts.NotADraft:
+        return None, redirect("referrals:detail", referral.pk)
+    return result, None
 
 
 @referrer_required
@@ -133,20 +151,14 @@ def section(request, pk, slug):
     form_class = section.form_class
     if request.method == "POST":
         form = form_class(request.POST, referral=referral)
-        try:
-            saved = drafts.save_section(
-                referral,
-                key=slug,
-                form=form,
-                by=request.user,
-                version=request.POST.get("version"),
-                request=request,
-            )
-        except drafts.StaleDraft as stale:
-            stale_message(request, stale.referral)
-            return redirect("referrals:section", pk, slug)
-        except drafts.NotADraft:
-            return redirect("referrals:detail", pk)
+        saved, refused = draft_write(
+            request,
+            referral,
+            partial(drafts.save_section, referral, key=slug, form=form),
+            back=lambda: redirect("referrals:section", pk, slug),
+        )
+        if refused:
+            return refused
         if saved:
             return redirect("referrals:detail", pk)
     else:
