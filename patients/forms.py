@@ -64,6 +64,24 @@ def flag_chi_date_of_birth_mismatch(form, *, chi_field="chi_number", date_field=
         form.add_error(date_field, DATE_OF_BIRTH_MISMATCH)
 
 
+# The baby's details a form takes as typed (interpreter_needed is a yes/no of its own).
+INFANT_DETAILS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "chi_number",
+    "sex",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "lives_with",
+    "nursery",
+    "first_language",
+    "additional_needs",
+)
+
+
 class InfantForm(forms.ModelForm):
     """The baby's details. A CHI number and a date of birth that disagree are shown at both
     fields: either may be the one mistyped."""
@@ -76,22 +94,7 @@ class InfantForm(forms.ModelForm):
 
     class Meta:
         model = Infant
-        fields = [
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "chi_number",
-            "sex",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "lives_with",
-            "nursery",
-            "first_language",
-            "interpreter_needed",
-            "additional_needs",
-        ]
+        fields = [*INFANT_DETAILS, "interpreter_needed"]
         labels = {
             "given_name": "First name",
             "family_name": "Last name",

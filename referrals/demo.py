@@ -11,7 +11,7 @@ from django.db import transaction
 
 from imhs.models import User
 from patients.models import Infant
-from referrals import invitations, workflow
+from referrals import drafts, invitations, workflow
 from referrals.models import Referral, SignpostService, Status
 
 SIGNPOST_SERVICES = [
@@ -55,12 +55,7 @@ def _referral(infant, referrer, **answers):
     return Referral.objects.create(
         infant=infant,
         referrer=referrer,
-        referrer_name=referrer.full_name,
-        referrer_profession=referrer.profession,
-        referrer_job_title=referrer.job_title,
-        referrer_base=referrer.base,
-        referrer_phone=referrer.work_phone,
-        referrer_email=referrer.email,
+        **drafts.referrer_details(referrer),
         consent_given_by=f"{infant.family_name} family (demo)",
         **{**COMPLETE_ANSWERS, **answers},
     )

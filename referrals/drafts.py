@@ -31,18 +31,25 @@ class NotADraft(Exception):
     """The referral has been submitted (or withdrawn): drafts' pages no longer change it."""
 
 
+def referrer_details(user):
+    """The About-you answers as the account has them: a referral's starting point."""
+    return {
+        "referrer_name": user.full_name,
+        "referrer_profession": user.profession,
+        "referrer_job_title": user.job_title,
+        "referrer_base": user.base,
+        "referrer_phone": user.work_phone,
+        "referrer_email": user.email,
+    }
+
+
 def start_draft(*, by, request=None):
     """A new draft owned by `by`, with the About-you details prefilled from their account."""
     with transaction.atomic():
         referral = Referral.objects.create(
             referrer=by,
             infant=Infant.objects.create(given_name="", family_name=""),
-            referrer_name=by.full_name,
-            referrer_profession=by.profession,
-            referrer_job_title=by.job_title,
-            referrer_base=by.base,
-            referrer_phone=by.work_phone,
-            referrer_email=by.email,
+            **referrer_details(by),
         )
         audit.record(AuditAction.CREATE, by=by, obj=referral, request=request)
     return referral

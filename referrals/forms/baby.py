@@ -17,6 +17,7 @@ from imhs.fields import DateInputField
 from imhs.layout import CharacterCount, Fieldset, Radios
 from patients.chi import format_chi
 from patients.forms import (
+    INFANT_DETAILS,
     chi_number_field,
     clean_chi_number,
     clean_date_of_birth,
@@ -295,21 +296,7 @@ class BabyForm(SectionForm):
     def save(self):
         data = self.cleaned_data
         infant = self.referral.infant
-        for name in (
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "chi_number",
-            "sex",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "lives_with",
-            "nursery",
-            "first_language",
-            "additional_needs",
-        ):
+        for name in INFANT_DETAILS:
             setattr(infant, name, data[name])
         infant.interpreter_needed = to_bool(data["interpreter_needed"])
         # The registration answer and its details travel together (ADR 0004; the database

@@ -48,10 +48,9 @@ def browser_type_launch_args():
     }
 
 
-@pytest.fixture
-def console_errors(page):
+def watch_console(page):
     """Console errors (including CSP violations), script errors and failed requests (with
-    their URL, which the console message leaves out) seen by the page during the test."""
+    their URL, which the console message leaves out) seen by `page` from now on."""
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -69,6 +68,11 @@ def console_errors(page):
         ),
     )
     return errors
+
+
+@pytest.fixture
+def console_errors(page):
+    return watch_console(page)
 
 
 def axe_violations(page):
@@ -89,10 +93,12 @@ def axe_violations(page):
     return violations
 
 
+def check_accessible(page):
+    """Fail on any axe-core WCAG 2.x A/AA violation on the page as it is now."""
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
 @pytest.fixture
 def assert_accessible(page):
-    def check():
-        violations = axe_violations(page)
-        assert violations == [], "\n".join(violations)
-
-    return check
+    return lambda: check_accessible(page)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals import invitations
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import check_accessible
 from tests.factories import ReferralFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,11 +28,6 @@ HELP_WANTED = "Someone to talk to about how to settle her."
 def browser_context_args(browser_context_args):
     """Every context in this module is a phone: 375 by 740 CSS pixels."""
     return {**browser_context_args, "viewport": PHONE}
-
-
-def check_accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
 
 
 def heading(page):

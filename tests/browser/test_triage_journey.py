@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals.models import SignpostService
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import check_accessible, watch_console
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,31 +24,6 @@ ANSWER = "Not yet: the family would welcome it and are happy to be contacted by 
 EXPLANATION = "The family's needs would be better met by a local family support service."
 SERVICE_NAME = "Test Family Support Service"
 SERVICE_CONTACT = "01698 000300"
-
-
-def check_accessible(page):
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
-
-
-def watch_console(page):
-    """What the `console_errors` fixture collects, for a page of a second browser context."""
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "response",
-        lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
-    )
-    page.on(
-        "requestfailed",
-        lambda r: (
-            None
-            if r.failure == "net::ERR_ABORTED"
-            else errors.append(f"request failed: {r.url} ({r.failure})")
-        ),
-    )
-    return errors
 
 
 def heading(page):
