@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from imhs.models import AuditAction, AuditEvent
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_public_pages_need_no_sign_in(client, name):
 
 
 def test_referrer_on_a_team_page_gets_403_and_an_audit_event(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     response = client.get(reverse("referrals:dashboard"))
 
@@ -36,18 +37,18 @@ def test_referrer_on_a_team_page_gets_403_and_an_audit_event(client, referrer):
 
 
 def test_team_member_on_a_referrer_page_gets_403(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     assert client.get(reverse("referrals:mine")).status_code == 403
 
 
 @pytest.mark.parametrize("fixture", ["team_member", "service_lead"])
 def test_team_roles_reach_the_dashboard(client, request, fixture):
-    client.force_login(request.getfixturevalue(fixture))
+    sign_in(client, request.getfixturevalue(fixture))
     assert client.get(reverse("referrals:dashboard")).status_code == 200
 
 
 def test_deactivated_user_is_treated_as_signed_out(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     referrer.is_active = False
     referrer.save(update_fields=["is_active"])
 
@@ -56,7 +57,7 @@ def test_deactivated_user_is_treated_as_signed_out(client, referrer):
 
 @pytest.mark.parametrize("name", [*PUBLIC_PAGES, "referrals:mine"])
 def test_every_response_carries_the_content_security_policy(client, referrer, name):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     csp = client.get(reverse(name))["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
     assert "object-src 'none'" in csp
@@ -68,7 +69,7 @@ def test_every_response_carries_the_content_security_policy(client, referrer, na
     ("path", "status"), [("/no-such-page/", 404), ("/team/", 403), ("/admin/", 200)]
 )
 def test_error_and_admin_pages_carry_the_headers_too(client, referrer, team_member, path, status):
-    client.force_login(team_member if path == "/admin/" else referrer)
+    sign_in(client, team_member if path == "/admin/" else referrer)
     response = client.get(path)
     assert response.status_code == status
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from imhs.models import AuditAction, AuditEvent
 from tests.factories import ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ PASSWORD = "correct horse battery staple"
 SAME_MESSAGE = "Enter a correct email address and password"
 
 
-def sign_in(client, email, password=PASSWORD):
+def post_sign_in(client, email, password=PASSWORD):
     return client.post(reverse("login"), {"username": email, "password": password})
 
 
@@ -32,7 +33,7 @@ def test_sign_in_page_is_nhs_styled_and_public(client):
 def test_sign_in_is_case_insensitive_and_lands_referrer_on_their_referrals(client):
     ReferrerFactory(email="hv.test@example.org", password=PASSWORD)
 
-    response = sign_in(client, "  HV.Test@Example.org ")
+    response = post_sign_in(client, "  HV.Test@Example.org ")
 
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -42,7 +43,7 @@ def test_sign_in_is_case_insensitive_and_lands_referrer_on_their_referrals(clien
 def test_team_member_lands_on_the_dashboard(client):
     TeamMemberFactory(email="team.test@example.org", password=PASSWORD)
 
-    sign_in(client, "team.test@example.org")
+    post_sign_in(client, "team.test@example.org")
 
     assert client.get(reverse("home")).url == reverse("referrals:dashboard")
     assert client.get(reverse("referrals:dashboard")).status_code == 200
@@ -54,7 +55,7 @@ def test_sign_in_gives_a_new_session_key(client):
     client.session.save()
     before = client.session.session_key
 
-    sign_in(client, "fixation@example.org")
+    post_sign_in(client, "fixation@example.org")
 
     assert client.session.session_key != before
 
@@ -62,7 +63,7 @@ def test_sign_in_gives_a_new_session_key(client):
 def test_successful_sign_in_is_audited_without_the_password(client):
     user = ReferrerFactory(email="audited@example.org", password=PASSWORD)
 
-    sign_in(client, "audited@example.org")
+    post_sign_in(client, "audited@example.org")
 
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN)
     assert event.actor == user
@@ -73,8 +74,8 @@ def test_successful_sign_in_is_audited_without_the_password(client):
 def test_wrong_password_and_unknown_email_get_the_same_answer(client):
     ReferrerFactory(email="known@example.org", password=PASSWORD)
 
-    wrong_password = sign_in(client, "known@example.org", "not the password at all")
-    unknown_email = sign_in(client, "nobody@example.org", "not the password at all")
+    wrong_password = post_sign_in(client, "known@example.org", "not the password at all")
+    unknown_email = post_sign_in(client, "nobody@example.org", "not the password at all")
 
     for response in (wrong_password, unknown_email):
         assert response.status_code == 200
@@ -86,8 +87,8 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client):
 def test_failed_sign_ins_are_audited_without_passwords_or_unknown_addresses(client):
     user = ReferrerFactory(email="known2@example.org", password=PASSWORD)
 
-    sign_in(client, "known2@example.org", "wrong-password-1")
-    sign_in(client, "stranger@example.org", "wrong-password-2")
+    post_sign_in(client, "known2@example.org", "wrong-password-1")
+    post_sign_in(client, "stranger@example.org", "wrong-password-2")
 
     failures = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).order_by("id")
     assert [(e.object_id, e.detail["known_account"]) for e in failures] == [
@@ -100,14 +101,14 @@ def test_failed_sign_ins_are_audited_without_passwords_or_unknown_addresses(clie
 
 
 def test_sign_out_is_post_only(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     assert client.get(reverse("logout")).status_code == 405
     assert client.get(reverse("referrals:mine")).status_code == 200
 
 
 def test_sign_out_ends_the_session_and_is_audited(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     response = client.post(reverse("logout"))
 
@@ -118,7 +119,7 @@ def test_sign_out_ends_the_session_and_is_audited(client, referrer):
 
 def test_password_change_requires_the_old_password_and_12_characters(client):
     user = ReferrerFactory(password=PASSWORD)
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("password_change")
 
     short = client.post(
@@ -192,10 +193,10 @@ def test_fifth_failed_sign_in_locks_the_account_even_for_the_right_password(clie
     ReferrerFactory(email="target2@example.org", password=PASSWORD)
 
     for attempt in range(1, 5):
-        response = sign_in(client, "target2@example.org", f"guess-number-{attempt}")
+        response = post_sign_in(client, "target2@example.org", f"guess-number-{attempt}")
         assert response.status_code == 200, f"attempt {attempt} should still be allowed"
-    fifth = sign_in(client, "target2@example.org", "guess-number-5")
-    right_password = sign_in(client, "target2@example.org", PASSWORD)
+    fifth = post_sign_in(client, "target2@example.org", "guess-number-5")
+    right_password = post_sign_in(client, "target2@example.org", PASSWORD)
 
     for response in (fifth, right_password):
         assert response.status_code == 429
@@ -208,9 +209,9 @@ def test_lockout_is_per_account_not_per_office(client):
     ReferrerFactory(email="locked@example.org", password=PASSWORD)
     colleague = ReferrerFactory(email="colleague@example.org", password=PASSWORD)
     for attempt in range(5):
-        sign_in(client, "locked@example.org", f"wrong-{attempt}")
+        post_sign_in(client, "locked@example.org", f"wrong-{attempt}")
 
-    response = sign_in(client, "colleague@example.org")
+    response = post_sign_in(client, "colleague@example.org")
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(colleague.pk)
@@ -237,7 +238,7 @@ def test_account_forms_say_what_to_enter(client, url_name, data, messages):
 
 
 def test_password_change_form_says_what_to_enter(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     html = client.post(reverse("password_change"), {}).content.decode()
     for message in [
         "Enter your current password",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from imhs.models import AuditAction, AuditEvent, User
 from tests.factories import ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,13 @@ def test_admin_sign_in_goes_through_the_service_sign_in_page(client):
 
 
 def test_referrer_cannot_use_the_admin(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
 
 
 def test_team_member_reaches_the_admin_but_not_user_management(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:imhs_user_changelist")).status_code == 403
 
@@ -32,7 +33,7 @@ def test_team_member_reaches_the_admin_but_not_user_management(client, team_memb
 def test_service_lead_searches_and_filters_users(client, service_lead):
     ReferrerFactory(given_name="Findable", family_name="Visitor")
     TeamMemberFactory(given_name="Other", family_name="Colleague")
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     url = reverse("admin:imhs_user_changelist")
 
     found = client.get(url, {"q": "Findable"}).content.decode()
@@ -46,7 +47,7 @@ def test_service_lead_searches_and_filters_users(client, service_lead):
 
 def test_service_lead_views_and_changes_are_audited(client, service_lead):
     person = ReferrerFactory()
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     url = reverse("admin:imhs_user_change", args=[person.pk])
 
     assert client.get(url).status_code == 200
@@ -56,13 +57,13 @@ def test_service_lead_views_and_changes_are_audited(client, service_lead):
 
 def test_users_cannot_be_deleted_from_the_admin(client, service_lead):
     person = ReferrerFactory()
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.get(reverse("admin:imhs_user_delete", args=[person.pk]))
     assert response.status_code == 403
 
 
 def test_audit_trail_is_read_only_in_the_admin(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     assert client.get(reverse("admin:imhs_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:imhs_auditevent_add")).status_code == 403
 
@@ -70,7 +71,7 @@ def test_audit_trail_is_read_only_in_the_admin(client, service_lead):
 def test_new_user_from_the_admin_can_set_a_password_by_reset(
     client, service_lead, django_capture_on_commit_callbacks
 ):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.post(
         reverse("admin:imhs_user_add"),
         {

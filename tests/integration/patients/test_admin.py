@@ -11,6 +11,7 @@ from tests.factories import (
     PostcodeFactory,
     ReferrerFactory,
 )
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def changelist(client, model, **params):
 
 @pytest.fixture
 def lead_client(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     return client
 
 
@@ -148,7 +149,7 @@ def test_postcodes_are_found_however_they_are_typed(lead_client):
 
 def test_team_member_reads_reference_data_but_cannot_change_it(client, team_member):
     practice = GPPracticeFactory()
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     assert client.get(reverse("admin:patients_gppractice_changelist")).status_code == 200
     assert client.get(reverse("admin:patients_gppractice_add")).status_code == 403
@@ -159,7 +160,7 @@ def test_team_member_reads_reference_data_but_cannot_change_it(client, team_memb
 
 
 def test_referrer_has_no_admin_access_to_patients(client):
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
     response = client.get(reverse("admin:patients_infant_changelist"))
     assert response.status_code == 302
 

@@ -11,6 +11,7 @@ from imhs.models import AuditAction, AuditEvent
 from patients import admin_imports
 from patients.models import GPPractice, Postcode
 from tests.factories import GPPracticeFactory, PostcodeFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def upload(name):
 
 
 def test_service_lead_sees_the_import_button(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     for model in ("gppractice", "postcode"):
         page = client.get(reverse(f"admin:patients_{model}_changelist")).content.decode()
         assert "Import from a file" in page
@@ -32,7 +33,7 @@ def test_service_lead_sees_the_import_button(client, service_lead):
 
 
 def test_team_member_sees_no_button_and_gets_403(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     page = client.get(reverse("admin:patients_gppractice_changelist")).content.decode()
     assert "Import from a file" not in page
 
@@ -44,14 +45,14 @@ def test_team_member_sees_no_button_and_gets_403(client, team_member):
 
 
 def test_referrer_is_sent_away(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     response = client.get(reverse(GP_IMPORT))
     assert response.status_code == 302
     assert not GPPractice.objects.exists()
 
 
 def test_import_page_explains_the_columns(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.get(reverse(GP_IMPORT))
 
     assert response.status_code == 200
@@ -68,7 +69,7 @@ def test_import_page_explains_the_columns(client, service_lead):
 
 
 def test_service_lead_imports_gp_practices(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.post(reverse(GP_IMPORT), {"file": upload("gp_practices.csv")}, follow=True)
 
     assert response.redirect_chain == [(reverse("admin:patients_gppractice_changelist"), 302)]
@@ -83,7 +84,7 @@ def test_service_lead_imports_gp_practices(client, service_lead):
 
 
 def test_service_lead_imports_postcodes(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.post(reverse(POSTCODE_IMPORT), {"file": upload("postcodes.csv")}, follow=True)
 
     assert response.status_code == 200
@@ -93,7 +94,7 @@ def test_service_lead_imports_postcodes(client, service_lead):
 
 def test_a_bad_file_shows_the_error_and_writes_nothing(client, service_lead):
     GPPracticeFactory(code="99950")
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
 
     response = client.post(reverse(GP_IMPORT), {"file": upload("gp_practices_bad_header.csv")})
 
@@ -108,7 +109,7 @@ def test_a_bad_file_shows_the_error_and_writes_nothing(client, service_lead):
 
 def test_a_bad_postcode_file_writes_nothing(client, service_lead):
     PostcodeFactory(postcode="ZY9 9ZZ")
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
 
     response = client.post(reverse(POSTCODE_IMPORT), {"file": upload("postcodes_bad_header.csv")})
 
@@ -118,7 +119,7 @@ def test_a_bad_postcode_file_writes_nothing(client, service_lead):
 
 
 def test_no_file_is_a_form_error(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.post(reverse(GP_IMPORT), {})
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -126,7 +127,7 @@ def test_no_file_is_a_form_error(client, service_lead):
 
 def test_a_file_over_the_size_limit_is_refused(client, service_lead, monkeypatch):
     monkeypatch.setattr(admin_imports, "MAX_UPLOAD_BYTES", 100)
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
 
     response = client.post(reverse(GP_IMPORT), {"file": upload("gp_practices.csv")})
 
@@ -137,7 +138,7 @@ def test_a_file_over_the_size_limit_is_refused(client, service_lead, monkeypatch
 
 def test_the_import_needs_a_csrf_token(service_lead):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     response = client.post(reverse(GP_IMPORT), {"file": upload("gp_practices.csv")})
     assert response.status_code == 403
     assert not GPPractice.objects.exists()
@@ -146,7 +147,7 @@ def test_the_import_needs_a_csrf_token(service_lead):
 def test_a_large_upload_streamed_from_disk_is_imported(client, service_lead, settings):
     # Over FILE_UPLOAD_MAX_MEMORY_SIZE, Django keeps the upload in a temporary file.
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
 
     response = client.post(reverse(POSTCODE_IMPORT), {"file": upload("postcodes.csv")})
 

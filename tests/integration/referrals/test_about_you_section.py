@@ -10,6 +10,7 @@ from referrals import drafts
 from referrals.assessment import assessment_for
 from referrals.models import Referral
 from tests.factories import ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def referral(referrer):
 
 @pytest.fixture
 def signed_in(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     return client
 
 
@@ -132,12 +133,12 @@ def test_a_stale_version_is_refused(signed_in, referral):
 
 
 def test_another_referrers_draft_is_not_found(client, referral):
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
     assert client.get(url(referral)).status_code == 404
     assert post(client, referral, ANSWERS).status_code == 404
     assert latest(referral).referrer_base == "Test Health Visiting Team"
 
 
 def test_a_team_member_is_refused(client, referral):
-    client.force_login(TeamMemberFactory())
+    sign_in(client, TeamMemberFactory())
     assert client.get(url(referral)).status_code == 403

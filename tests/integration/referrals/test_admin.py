@@ -21,6 +21,7 @@ from referrals.models import (
     TeamNote,
 )
 from tests.factories import InfantFactory, ReferralFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_list_filters_and_search_narrow_the_referrals(client, team_member):
     )
     other = sent_referral(infant=InfantFactory(given_name="Otherbaby", postcode="ML1 1AA"))
     workflow.start_review(other, by=team_member, version=other.version)
-    client.force_login(team_member)
+    sign_in(client, team_member)
     url = reverse(CHANGELIST)
 
     def listed(params):
@@ -118,7 +119,7 @@ def test_list_filters_by_priority_and_allocated_team_member(client, team_member)
         allocate_to=colleague,
     )
     workflow.accept(routine, by=team_member, version=routine.version, priority=Priority.ROUTINE)
-    client.force_login(team_member)
+    sign_in(client, team_member)
     url = reverse(CHANGELIST)
 
     by_priority = client.get(url, {"priority__exact": "urgent"}).content.decode()
@@ -131,7 +132,7 @@ def test_list_filters_by_priority_and_allocated_team_member(client, team_member)
 
 def test_drafts_are_neither_listed_nor_opened(client, team_member):
     draft = ReferralFactory(infant=InfantFactory(given_name="Draftbaby"))
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     assert "Draftbaby" not in client.get(reverse(CHANGELIST)).content.decode()
     assert list(client.get(reverse(CHANGELIST), {"q": "Draftbaby"}).context["cl"].result_list) == []
@@ -142,7 +143,7 @@ def test_drafts_are_neither_listed_nor_opened(client, team_member):
 
 def test_list_and_change_page_views_are_audited(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     client.get(reverse(CHANGELIST))
     client.get(change_url(referral))
@@ -157,7 +158,7 @@ def test_list_and_change_page_views_are_audited(client, team_member):
 
 def test_referrers_cannot_use_the_referral_admin(client, referrer):
     referral = sent_referral(referrer=referrer)
-    client.force_login(referrer)
+    sign_in(client, referrer)
     assert client.get(change_url(referral)).status_code == 302  # to sign in
     assert client.post(action_url(referral, "withdraw"), {"reason": "x"}).status_code == 302
     assert Referral.objects.get(pk=referral.pk).status == Status.SUBMITTED
@@ -165,7 +166,7 @@ def test_referrers_cannot_use_the_referral_admin(client, referrer):
 
 def test_referrals_cannot_be_added_or_deleted(client, service_lead):
     referral = sent_referral()
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     assert client.get(reverse("admin:referrals_referral_add")).status_code == 403
     delete = reverse("admin:referrals_referral_delete", args=[referral.pk])
     assert client.get(delete).status_code == 403
@@ -178,7 +179,7 @@ def test_referrals_cannot_be_added_or_deleted(client, service_lead):
 
 def test_change_page_offers_only_the_actions_allowed_now(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     page = client.get(change_url(referral)).content.decode()
 
@@ -190,7 +191,7 @@ def test_change_page_offers_only_the_actions_allowed_now(client, team_member):
 
 def test_posting_the_change_form_never_changes_status_or_decisions(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
     data = change_form_data(client.get(change_url(referral)))
     data |= {
         "status": "declined",
@@ -212,7 +213,7 @@ def test_posting_the_change_form_never_changes_status_or_decisions(client, team_
 
 def test_team_note_is_added_through_the_workflow_and_audited(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
     data = change_form_data(client.get(change_url(referral)))
     data["team_notes-0-text"] = "Synthetic note: discussed at the weekly meeting."
 
@@ -234,7 +235,7 @@ def test_team_note_is_added_through_the_workflow_and_audited(client, team_member
 def test_existing_team_notes_are_read_only(client, team_member):
     referral = sent_referral()
     note = workflow.add_note(referral, by=team_member, text="Synthetic original note.")
-    client.force_login(team_member)
+    sign_in(client, team_member)
     page = client.get(change_url(referral))
     assert "Synthetic original note." in page.content.decode()
     data = change_form_data(page)
@@ -249,7 +250,7 @@ def test_existing_team_notes_are_read_only(client, team_member):
 def test_stale_change_form_save_is_refused_and_keeps_the_typed_note(client, team_member):
     referral = sent_referral()
     colleague = TeamMemberFactory(given_name="Quickcolleague")
-    client.force_login(team_member)
+    sign_in(client, team_member)
     data = change_form_data(client.get(change_url(referral)))
     workflow.start_review(referral, by=colleague, version=referral.version)
     data["team_notes-0-text"] = "Synthetic note typed on an old page."
@@ -335,7 +336,7 @@ def test_each_action_calls_the_workflow_and_is_audited(
     colleague = TeamMemberFactory()
     fields = {k: colleague.pk if v == "COLLEAGUE" else v for k, v in fields.items()}
     events_before = referral.events.count()
-    client.force_login(team_member)
+    sign_in(client, team_member)
     assert action in workflow.allowed_actions(referral)
     assert (
         client.get(action_url(referral, action), {"version": referral.version}).status_code == 200
@@ -367,7 +368,7 @@ def test_each_action_calls_the_workflow_and_is_audited(
 def test_accept_from_the_admin_records_priority_and_allocation(client, team_member):
     referral = in_review(team_member)
     colleague = TeamMemberFactory()
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     client.post(
         action_url(referral, "accept"),
@@ -388,7 +389,7 @@ def test_decline_from_the_admin_offers_only_active_services_and_needs_signpostin
     referral = in_review(team_member)
     active = SignpostService.objects.create(name="Test Active Service", contact="01698 000001")
     SignpostService.objects.create(name="Test Retired Service", active=False)
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     page = client.get(action_url(referral, "decline")).content.decode()
     assert "Test Active Service" in page
@@ -416,7 +417,7 @@ def test_decline_from_the_admin_offers_only_active_services_and_needs_signpostin
 
 def test_action_with_missing_input_is_refused_next_to_the_field(client, team_member):
     referral = in_review(team_member)
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     response = client.post(action_url(referral, "request_information"), {"version": 2})
 
@@ -428,7 +429,7 @@ def test_action_with_missing_input_is_refused_next_to_the_field(client, team_mem
 def test_action_someone_already_took_is_shown_as_a_message(client, team_member):
     referral = in_review(team_member)
     colleague = TeamMemberFactory(given_name="Fastcolleague")
-    client.force_login(team_member)
+    sign_in(client, team_member)
     version = referral.version
     workflow.accept(referral, by=colleague, version=version, priority=Priority.ROUTINE)
 
@@ -445,7 +446,7 @@ def test_action_someone_already_took_is_shown_as_a_message(client, team_member):
 
 def test_opening_an_action_no_longer_allowed_goes_back_with_a_message(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     response = client.get(action_url(referral, "close"), follow=True)
 
@@ -457,7 +458,7 @@ def test_stale_action_is_refused_and_keeps_what_was_typed(client, team_member):
     colleague = TeamMemberFactory(given_name="Quickcolleague")
     opened = referral.version
     workflow.start_review(referral, by=colleague, version=opened)  # still declinable after
-    client.force_login(team_member)
+    sign_in(client, team_member)
     typed = {
         "reason": "another_service",
         "signposted_to": "other",
@@ -482,7 +483,7 @@ def test_stale_action_is_refused_and_keeps_what_was_typed(client, team_member):
 
 def test_unknown_action_is_not_found(client, team_member):
     referral = sent_referral()
-    client.force_login(team_member)
+    sign_in(client, team_member)
     assert client.get(action_url(referral, "delete")).status_code == 404
     assert client.post(action_url(referral, "submit"), {"version": 1}).status_code == 404
 
@@ -492,7 +493,7 @@ def test_answered_information_request_shows_in_the_admin_read_only(client, team_
     workflow.answer_information_request(
         referral, by=referral.referrer, answer="Synthetic answer from the referrer."
     )
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     page = client.get(change_url(referral))
 
@@ -507,7 +508,7 @@ def test_answered_information_request_shows_in_the_admin_read_only(client, team_
 
 def test_team_members_see_but_cannot_change_signpost_services(client, team_member):
     service = SignpostService.objects.create(name="Test Parenting Service")
-    client.force_login(team_member)
+    sign_in(client, team_member)
     change = reverse("admin:referrals_signpostservice_change", args=[service.pk])
 
     assert client.get(reverse("admin:referrals_signpostservice_changelist")).status_code == 200
@@ -517,7 +518,7 @@ def test_team_members_see_but_cannot_change_signpost_services(client, team_membe
 
 
 def test_service_leads_keep_the_signpost_services_list_audited(client, service_lead):
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
 
     added = client.post(
         reverse("admin:referrals_signpostservice_add"),
@@ -548,7 +549,7 @@ def test_a_signpost_service_in_use_is_never_deleted(client, service_lead, team_m
         explanation="Synthetic.",
         signposted_to=service,
     )
-    client.force_login(service_lead)
+    sign_in(client, service_lead)
     delete = reverse("admin:referrals_signpostservice_delete", args=[service.pk])
 
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -14,6 +14,7 @@ from referrals.drafts import start_draft
 from referrals.forms.baby import CHOOSE_PRACTICE, SELECT_PRACTICE
 from referrals.models import Referral
 from tests.factories import GPPracticeFactory, ReferralFactory, ReferrerFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ BABY = {
 
 @pytest.fixture
 def draft(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     return start_draft(by=referrer)
 
 
@@ -369,7 +370,7 @@ def test_another_referrers_draft_is_not_found(client, draft):
 
 
 def test_a_sent_referral_has_no_practice_search(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     sent = ReferralFactory(referrer=referrer, submitted=True)
     assert client.get(search_url(sent)).status_code == 404
     assert choose(client, sent, GPPracticeFactory().code).status_code == 404
@@ -377,7 +378,7 @@ def test_a_sent_referral_has_no_practice_search(client, referrer):
 
 def test_a_team_member_is_refused(client, team_member):
     referral = start_draft(by=ReferrerFactory())
-    client.force_login(team_member)
+    sign_in(client, team_member)
     assert client.get(section_url(referral)).status_code == 403
     assert client.get(search_url(referral)).status_code == 403
     assert Referral.objects.get(pk=referral.pk).version == referral.version

@@ -15,6 +15,7 @@ from tests.factories import (
     ReferrerFactory,
     TeamMemberFactory,
 )
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def referral(referrer):
 
 @pytest.fixture
 def signed_in(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     return client
 
 
@@ -315,7 +316,7 @@ def test_a_carer_of_another_baby_is_not_found(signed_in, referral):
 
 def test_another_referrers_draft_is_not_found(client, referral):
     relationship = CareRelationshipFactory(infant=referral.infant)
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
     for url in (
         list_url(referral),
         add_url(referral),
@@ -328,7 +329,7 @@ def test_another_referrers_draft_is_not_found(client, referral):
 
 
 def test_a_team_member_is_refused(client, referral):
-    client.force_login(TeamMemberFactory())
+    sign_in(client, TeamMemberFactory())
     assert client.get(list_url(referral)).status_code == 403
     assert post(client, add_url(referral), referral, CARER).status_code == 403
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from referrals.models import Referral, ReferralEvent, Status
 from referrals.sections import SECTIONS
 from tests.factories import InfantFactory, ReferralFactory, ReferrerFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def send(client, referral, **data):
 @pytest.fixture
 def referral(client):
     referral = ReferralFactory()
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     return referral
 
 
@@ -71,7 +72,7 @@ def test_a_repeated_post_makes_one_referral_and_lands_on_the_same_confirmation(c
 
 def test_sending_is_refused_with_reasons_while_a_section_is_incomplete(client):
     referral = ReferralFactory(section_states={"baby": "completed"})
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     text = page(send(client, referral))
 
@@ -82,7 +83,7 @@ def test_sending_is_refused_with_reasons_while_a_section_is_incomplete(client):
 
 def test_an_over_3_baby_gets_the_explanation_and_no_send_button(client):
     referral = ReferralFactory(infant=InfantFactory(date_of_birth=datetime.date(2020, 1, 1)))
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     text = page(client.get(reverse("referrals:check", args=[referral.pk])))
 
@@ -96,7 +97,7 @@ def test_an_over_3_baby_gets_the_explanation_and_no_send_button(client):
 
 def test_a_failed_gp_check_can_be_overridden_with_a_reason_on_the_check_page(client):
     referral = ReferralFactory(infant__gp_practice__health_board_code="S08000031")
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     text = page(client.get(reverse("referrals:check", args=[referral.pk])))
     assert "not in Lanarkshire? (optional)" in text
     assert "Send referral" in text
@@ -117,7 +118,7 @@ def test_possible_duplicate_is_flagged_without_revealing_the_other_referral(clie
     other_referrer = ReferrerFactory(given_name="Otherperson", family_name="Elsewhere")
     earlier = ReferralFactory(submitted=True, referrer=other_referrer)
     referral = ReferralFactory(infant=InfantFactory(chi_number=earlier.infant.chi_number))
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     text = page(client.get(reverse("referrals:check", args=[referral.pk])))
 
@@ -135,7 +136,7 @@ def test_possible_duplicate_is_flagged_without_revealing_the_other_referral(clie
 
 def test_a_submitted_referral_reads_back_without_change_links_and_with_its_timeline(client):
     referral = ReferralFactory()
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     send(client, referral)
 
     text = page(client.get(reverse("referrals:detail", args=[referral.pk])))

@@ -10,13 +10,14 @@ from referrals.drafts import start_draft
 from referrals.eligibility import DOMAINS
 from referrals.models import InvolvedProfessional, Referral
 from tests.factories import ReferrerFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     return start_draft(by=referrer)
 
 
@@ -341,7 +342,7 @@ def test_a_stale_save_does_not_overwrite_newer_answers(client, draft):
 def test_another_referrers_draft_is_not_found(client, slug):
     owner = ReferrerFactory()
     other = start_draft(by=owner)
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
 
     assert client.get(url(other, slug)).status_code == 404
     response = client.post(url(other, slug), {**concerns_data(), "version": other.version})

@@ -20,6 +20,7 @@ from tests.factories import (
     ServiceLeadFactory,
     TeamMemberFactory,
 )
+from tests.sign_in import DASHBOARD_QUERIES, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def counts(response):
 
 @pytest.fixture
 def team_client(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     return client
 
 
@@ -92,13 +93,13 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 
 
 def test_referrer_gets_403(client, referrer):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     assert client.get(URL).status_code == 403
 
 
 @pytest.mark.parametrize("factory", [TeamMemberFactory, ServiceLeadFactory])
 def test_team_members_and_service_leads_see_the_dashboard(client, factory):
-    client.force_login(factory())
+    sign_in(client, factory())
     response = client.get(URL)
     assert response.status_code == 200
     assert "Referrals dashboard" in response.content.decode()
@@ -470,9 +471,9 @@ def test_queries_are_constant_whatever_the_number_of_referrals(
 ):
     PostcodeFactory(postcode="ML5 9ZZ", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
     make_referrals(count, team_member)
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(URL, params)
 
     assert response.status_code == 200

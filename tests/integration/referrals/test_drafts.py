@@ -17,6 +17,7 @@ from referrals import drafts
 from referrals.forms.base import SectionForm
 from referrals.models import Referral, Status
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,7 @@ def test_purge_retention_is_configurable(settings):
 
 def test_starting_a_referral_is_a_post_that_opens_the_task_list(client):
     user = ReferrerFactory()
-    client.force_login(user)
+    sign_in(client, user)
 
     assert client.get(reverse("referrals:new")).status_code == 200
     assert not Referral.objects.exists()
@@ -168,7 +169,7 @@ def test_starting_a_referral_is_a_post_that_opens_the_task_list(client):
 
 def test_another_referrers_draft_is_not_found(client):
     referral = ReferralFactory()
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
 
     for name in ("referrals:detail", "referrals:check", "referrals:delete"):
         assert client.get(reverse(name, args=[referral.pk])).status_code == 404, name
@@ -178,7 +179,7 @@ def test_another_referrers_draft_is_not_found(client):
 
 def test_a_team_member_cannot_open_or_edit_a_referrers_draft(client):
     referral = ReferralFactory()
-    client.force_login(TeamMemberFactory())
+    sign_in(client, TeamMemberFactory())
 
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 403
     response = client.post(reverse("referrals:delete", args=[referral.pk]))
@@ -188,7 +189,7 @@ def test_a_team_member_cannot_open_or_edit_a_referrers_draft(client):
 
 def test_deleting_a_draft_asks_first_then_deletes_on_post(client):
     referral = ReferralFactory()
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     url = reverse("referrals:delete", args=[referral.pk])
 
     assert "Are you sure you want to delete this draft?" in client.get(url).content.decode()
@@ -201,7 +202,7 @@ def test_deleting_a_draft_asks_first_then_deletes_on_post(client):
 
 def test_viewing_a_referral_is_audited(client):
     referral = ReferralFactory()
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     client.get(reverse("referrals:detail", args=[referral.pk]))
 
@@ -213,7 +214,7 @@ def test_task_list_shows_each_sections_state(client):
     referral = ReferralFactory(
         section_states={"baby": "completed", "concerns": "in_progress"}, with_carer=False
     )
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
 
@@ -225,7 +226,7 @@ def test_task_list_shows_each_sections_state(client):
 
 def test_task_list_eligibility_summary_changes_as_answers_are_saved(client):
     referral = ReferralFactory(consent_given=None)
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     url = reverse("referrals:detail", args=[referral.pk])
     assert "Still needed: whether a parent or carer" in html.unescape(
         client.get(url).content.decode()
@@ -245,7 +246,7 @@ def test_your_referrals_lists_own_referrals_with_initials_in_constant_queries(
 ):
     user = ReferrerFactory()
     ReferralFactory(referrer=ReferrerFactory())  # someone else's
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("referrals:mine")
 
     for total in (3, 50):

@@ -22,6 +22,7 @@ from referrals import invitations
 from referrals.models import DateOfBirthAttempt, ParentInvitation, ParentViews
 from referrals.views.parent import INVITATION_KEY, LAST_SEEN_KEY
 from tests.factories import CareRelationshipFactory, ReferralFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -404,7 +405,7 @@ def test_a_parent_session_opens_no_staff_page(client, referral, invitation, toke
 
 def test_a_staff_member_signed_in_on_the_same_device_is_signed_out(client, invitation, token):
     staff = TeamMemberFactory()
-    client.force_login(staff)
+    sign_in(client, staff)
     old_key = client.session.session_key
     open_session(client, invitation, token)
     assert client.session.session_key != old_key

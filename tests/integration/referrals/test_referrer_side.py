@@ -9,6 +9,7 @@ from django.urls import reverse
 from referrals import workflow
 from referrals.models import InformationRequest, Priority, Referral, SignpostService, Status
 from tests.factories import InfantFactory, ReferralFactory, ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def decline(referral, by, service):
 
 def test_request_information_round_trip(client, referrer, team_member, sent):
     ask(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
     assert "The team has a question for you" in page
@@ -101,7 +102,7 @@ def test_request_information_round_trip(client, referrer, team_member, sent):
 
 def test_empty_answer_is_refused_next_to_the_box(client, referrer, team_member, sent):
     ask(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     response = client.post(answer_url(sent), {"answer": "   "})
 
@@ -112,7 +113,7 @@ def test_empty_answer_is_refused_next_to_the_box(client, referrer, team_member, 
 
 def test_too_long_answer_is_refused_and_kept(client, referrer, team_member, sent):
     ask(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
     typed = "Synthetic answer. " * 200  # 3,600 characters
 
     response = client.post(answer_url(sent), {"answer": typed})
@@ -127,7 +128,7 @@ def test_too_long_answer_is_refused_and_kept(client, referrer, team_member, sent
 
 def test_answering_again_is_a_friendly_message(client, referrer, team_member, sent):
     ask(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
     client.post(answer_url(sent), {"answer": ANSWER})
 
     response = client.post(answer_url(sent), {"answer": "A second answer."}, follow=True)
@@ -137,7 +138,7 @@ def test_answering_again_is_a_friendly_message(client, referrer, team_member, se
 
 
 def test_no_answer_form_without_an_open_question(client, referrer, sent):
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
 
@@ -149,7 +150,7 @@ def test_no_answer_form_without_an_open_question(client, referrer, sent):
 
 def test_answering_needs_a_post(client, referrer, team_member, sent):
     ask(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
     assert client.get(answer_url(sent)).status_code == 405
 
 
@@ -160,7 +161,7 @@ def test_accepted_referral_shows_the_decision_but_nothing_internal(
     client, referrer, team_member, sent
 ):
     accept(sent, team_member)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
 
@@ -180,7 +181,7 @@ def test_allocation_after_acceptance_is_not_shown_as_another_step(
     sent.refresh_from_db()
     colleague = TeamMemberFactory(given_name="Allocatedperson")
     workflow.allocate(sent, by=team_member, version=sent.version, to=colleague)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
 
@@ -195,7 +196,7 @@ def test_declined_referral_shows_the_explanation_and_the_service(
         name="Test Family Support Service", contact="Phone 01698 000003"
     )
     decline(sent, team_member, service)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
 
@@ -207,7 +208,7 @@ def test_declined_referral_shows_the_explanation_and_the_service(
 
 def test_declined_referral_shows_another_named_service(client, referrer):
     referral = ReferralFactory(declined=True, referrer=referrer)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(referral)).content.decode()
 
@@ -216,7 +217,7 @@ def test_declined_referral_shows_another_named_service(client, referrer):
 
 
 def test_no_decision_summary_before_a_decision(client, referrer, sent):
-    client.force_login(referrer)
+    sign_in(client, referrer)
     page = client.get(detail_url(sent)).content.decode()
     assert "The team's decision" not in page
     assert "The team has received the referral" in page
@@ -237,7 +238,7 @@ def test_team_notes_never_appear_on_the_referrers_page(client, referrer, team_me
     if step == "declined":
         decline(sent, team_member, SignpostService.objects.create(name="Test Service"))
     workflow.add_note(sent, by=team_member, text=TEAM_NOTE + " (after)")
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     page = client.get(detail_url(sent)).content.decode()
 
@@ -250,7 +251,7 @@ def test_team_notes_never_appear_on_the_referrers_page(client, referrer, team_me
 
 def test_another_referrer_gets_404(client, team_member, sent):
     ask(sent, team_member)
-    client.force_login(ReferrerFactory())
+    sign_in(client, ReferrerFactory())
 
     assert client.get(detail_url(sent)).status_code == 404
     assert client.post(answer_url(sent), {"answer": ANSWER}).status_code == 404
@@ -259,7 +260,7 @@ def test_another_referrer_gets_404(client, team_member, sent):
 
 def test_team_members_cannot_answer_for_the_referrer(client, team_member, sent):
     ask(sent, team_member)
-    client.force_login(team_member)
+    sign_in(client, team_member)
 
     assert client.post(answer_url(sent), {"answer": ANSWER}).status_code == 403
     assert Referral.objects.get(pk=sent.pk).status == Status.INFORMATION_REQUESTED

@@ -17,6 +17,7 @@ from imhs.models import AuditAction, AuditEvent
 from referrals import invitations, workflow
 from referrals.models import ParentInvitation, ParentViews
 from tests.factories import CareRelationshipFactory, CarerFactory, ReferralFactory
+from tests.sign_in import DASHBOARD_QUERIES, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def carer_of(referral, *, email="", responsibility=True, relationship="mother", 
 
 @pytest.fixture
 def member(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     return team_member
 
 
@@ -400,7 +401,7 @@ def test_audit_events_for_create_resend_and_revoke_hold_no_token(client, member,
 
 def test_referrers_are_refused(client, referrer, referral, mother):
     invitation, _ = make(referral, mother, referral.referrer)
-    client.force_login(referrer)
+    sign_in(client, referrer)
 
     for name, args in [
         ("team_invite", []),
@@ -637,7 +638,7 @@ def test_the_dashboard_queries_stay_constant_with_links(
         for referral in referrals[::3]
     )
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("referrals:dashboard"), {"queue": "all"})
 
     assert response.status_code == 200

@@ -16,6 +16,7 @@ from referrals import workflow
 from referrals.models import InformationRequest, Referral, SignpostService, Status, TeamNote
 from referrals.sections import SECTIONS
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def messages_of(response):
 
 @pytest.fixture
 def member(client, team_member):
-    client.force_login(team_member)
+    sign_in(client, team_member)
     return team_member
 
 
@@ -507,7 +508,7 @@ def test_notes_are_added_with_who_and_when_and_never_shown_to_the_referrer(
     assert "Synthetic internal note." in text
     assert member.full_name in text
 
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
     own_page = page(client.get(reverse("referrals:detail", args=[referral.pk])))
     assert referral.reference in own_page
     assert "Synthetic internal note." not in own_page
@@ -612,7 +613,7 @@ def test_the_page_links_to_the_letters_of_a_declined_referral(client, member):
 
 def test_referrers_are_refused_every_team_url(client):
     referral = ReferralFactory(declined=True)
-    client.force_login(referral.referrer)
+    sign_in(client, referral.referrer)
 
     assert client.get(url(referral)).status_code == 403
     assert client.post(url(referral, "team_action", "start_review")).status_code == 403
