@@ -41,9 +41,14 @@ browser:
 setup: $(VENV)/.installed node_modules/.installed $(CSS) db
 	@$(WITH_DB) DEBUG=true $(PY) manage.py migrate --no-input -v 0
 
+# The demo lets staff in without a second factor (every page says so in a yellow banner), so it
+# can be tried without an authenticator app; SECOND_FACTOR_RELAXED=false make run asks for it.
+SECOND_FACTOR_RELAXED ?= true
+
 run: setup
-	@$(WITH_DB) DEBUG=true $(PY) manage.py seed_demo
-	$(WITH_DB) DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@$(WITH_DB) DEBUG=true SECOND_FACTOR_RELAXED=$(SECOND_FACTOR_RELAXED) $(PY) manage.py seed_demo
+	$(WITH_DB) DEBUG=true SECOND_FACTOR_RELAXED=$(SECOND_FACTOR_RELAXED) \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ImhsConfig(AppConfig):
+    default = True
     name = "imhs"
     verbose_name = "Accounts and audit"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from imhs import sessions
+
+        user_logged_in.connect(sessions.start_on_sign_in, dispatch_uid="imhs.sessions.start")
+
+
+class ServiceAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, on our admin site (imhs.admin_site): staff role and second factor."""
+
+    default = False  # listed by its full path in INSTALLED_APPS, in place of django.contrib.admin
+    default_site = "imhs.admin_site.ServiceAdminSite"

@@ -138,3 +138,34 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(
             partial(send_email.enqueue, subject=subject, body=body, to=[to_email])
         )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code from an authenticator app (or, on the sign-in step, a backup code)."""
+
+    code = forms.CharField(
+        label="Security code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the security code"},
+    )
+
+    def __init__(self, *args, check=None, help_text="", **kwargs):
+        # `check(code)` returns an error message or None: the second-factor service decides.
+        super().__init__(*args, **kwargs)
+        self.check = check
+        self.fields["code"].help_text = help_text
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        message = self.check(code) if self.check else None
+        if message:
+            raise forms.ValidationError(message)
+        return code

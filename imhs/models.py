@@ -1,10 +1,15 @@
 """Who uses the service (User) and the record of what they did (AuditEvent)."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin
 
 
 class Role(models.TextChoices):
@@ -82,6 +87,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True, help_text="Untick instead of deleting: a person's actions stay on record."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every other session of the user: a new second factor, or one reset by a
+    # service lead. Part of the session hash, as the password is (see _get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -116,6 +124,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django ends sessions whose stored hash no longer matches: a new password does that,
+        # and so does a raised session_generation (imhs.sessions.end_other_sessions).
+        return salted_hmac(
+            "imhs.User.session_auth_hash",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def full_name(self):
@@ -154,6 +172,13 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     PASSWORD_RESET_COMPLETED = "password_reset_completed", "Password reset completed"
     ACCESS_DENIED = "access_denied", "Access denied"
+    SESSION_ENDED = "session_ended", "Session ended"
+    SECOND_FACTOR_ADDED = "second_factor_added", "Second factor set up"
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", "Second factor accepted"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Second factor refused"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+    BACKUP_CODES_ISSUED = "backup_codes_issued", "Backup codes issued"
+    LOCKOUT_CLEARED = "lockout_cleared", "Lockout cleared"
     VIEW = "view", "Viewed"
     CREATE = "create", "Created"
     CHANGE = "change", "Changed"
@@ -190,3 +215,59 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """A user's single-use backup codes, for when their phone is lost or flat.
+
+    A django-otp device, so a session verified with a backup code is verified like one
+    verified with the app. Only each code's SHA-256 is kept: the codes carry 80 random bits,
+    so a fast hash is enough (as for parents' link tokens), and the page shows them once.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = "backup codes"
+        verbose_name_plural = "backup codes"
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # Marking the code used in the same UPDATE that finds it makes it single-use even when
+        # two requests race with it.
+        used = self.codes.filter(code_hash=BackupCode.hash_of(token), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+    def get_throttle_factor(self):
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    def remaining(self):
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "code_hash"], name="imhs_backupcode_unique_per_device"
+            )
+        ]
+
+    def __str__(self):
+        return "used backup code" if self.used_at else "unused backup code"
+
+    @staticmethod
+    def hash_of(code):
+        """The stored form of a code, however it was typed (spaces, hyphens, lower case)."""
+        normalised = "".join(ch for ch in str(code).upper() if ch.isalnum())
+        return hashlib.sha256(normalised.encode()).hexdigest()

@@ -39,6 +39,9 @@ SERVICE_LEAD_PERMISSIONS = TEAM_MEMBER_PERMISSIONS | {
     "imhs.add_user",
     "imhs.change_user",
     "imhs.view_auditevent",
+    # Sign-in lockouts (django-axes): seen, and cleared by deleting the attempt (audited).
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
     # Reference data: service leads keep it current (and import the PHS and NRS files).
     "patients.add_gppractice",
     "patients.change_gppractice",

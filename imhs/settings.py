@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "imhs",  # first, so its templates (registration, admin overrides) win
     "patients",
     "referrals",
-    "django.contrib.admin",
+    "imhs.apps.ServiceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,19 +94,24 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise, so static files keep their cache headers and every page gets no-store.
+    "imhs.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, django-otp and messages: ends idle, too-old and deactivated users'
+    # sessions, then sends anyone who still owes a second factor to set one up or enter a code.
+    "imhs.middleware.SessionLifetimeMiddleware",
+    "imhs.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it sees the authenticated user and can answer a locked-out sign-in.
@@ -175,6 +180,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour: a reset link is a key to patient data
 
+# The second factor (TOTP, django-otp). Team members and service leads always need one;
+# referrers may add one, and SECOND_FACTOR_FOR_REFERRERS=true makes it required for them too.
+# SECOND_FACTOR_RELAXED=true lets `make run`'s demo skip it; it is refused when DEBUG is off and
+# every page then says so in a banner.
+SECOND_FACTOR_FOR_REFERRERS = _bool("SECOND_FACTOR_FOR_REFERRERS", False)
+SECOND_FACTOR_RELAXED = _bool("SECOND_FACTOR_RELAXED", False)
+if SECOND_FACTOR_RELAXED and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECOND_FACTOR_RELAXED=true is for the development demo only; it needs DEBUG=true."
+    )
+SECOND_FACTOR_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = "NHS Lanarkshire IMHS"
+# django-otp's throttle: after each wrong code the next try waits 1, 2, 4, 8... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 # django-axes: lock by username and by username + IP, never by IP alone (one office, one IP).
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, 1)
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
@@ -183,6 +203,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Lockouts are shown to service leads by imhs.admin_lockouts instead (read only, audited).
+AXES_ENABLE_ADMIN = False
 # Behind proxies (a load balancer), the client IP is the X-Forwarded-For entry added by the
 # outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a
 # client cannot spoof its address by sending its own header. 0 = no proxy: REMOTE_ADDR.
@@ -195,7 +217,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # --- Sessions, cookies and security headers ----------------------------------------------
 
-SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime of a signed-in session
+# A signed-in session ends after 30 minutes without a request, and 12 hours after sign-in
+# whatever happens (imhs.middleware.SessionLifetimeMiddleware); the cookie lasts no longer.
+SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30, 1)
+SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12, 1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from imhs import views
+from imhs import second_factor_views, views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -13,6 +13,14 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/", second_factor_views.account, name="account"),
+    path("accounts/two-factor/", second_factor_views.verify, name="second_factor_verify"),
+    path("accounts/two-factor/set-up/", second_factor_views.setup, name="second_factor_setup"),
+    path(
+        "accounts/two-factor/backup-codes/",
+        second_factor_views.new_backup_codes,
+        name="second_factor_backup_codes",
+    ),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",

@@ -5,6 +5,8 @@ factor, a confirmed authenticator and a session verified with it, as after the r
 two-factor page. Tests of the second factor itself use `client.force_login` and the pages.
 """
 
+import time
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,6 +29,18 @@ def totp_code(device, *, steps_ahead=0):
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def unused_totp_code(device):
+    """A code the device will accept now: django-otp refuses a time step already used, so a
+    second sign-in moments after the first takes the next step's code (or waits for it)."""
+    device.refresh_from_db()
+    step_now = int((time.time() - device.t0) // device.step)
+    ahead = device.last_t + 1 - step_now
+    if ahead > 1:  # one step of drift is allowed; beyond that, wait for the clock
+        time.sleep((ahead - 1) * device.step - (time.time() - device.t0) % device.step + 0.1)
+        return unused_totp_code(device)
+    return totp_code(device, steps_ahead=max(ahead, 0))
 
 
 def sign_in(client, user, *, verified=True):

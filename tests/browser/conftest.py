@@ -102,3 +102,15 @@ def check_accessible(page):
 @pytest.fixture
 def assert_accessible(page):
     return lambda: check_accessible(page)
+
+
+def enter_security_code(page, email):
+    """The second-factor step of signing in, with the code the person's app would show (their
+    app must be set up before they sign in: tests.sign_in.authenticator_for)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.sign_in import unused_totp_code
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    page.get_by_label("Security code").fill(unused_totp_code(device))
+    page.get_by_role("button", name="Continue").click()

@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from referrals import invitations
-from tests.browser.conftest import check_accessible
+from tests.browser.conftest import check_accessible, enter_security_code
 from tests.factories import ReferralFactory, TeamMemberFactory
+from tests.sign_in import authenticator_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,6 +60,7 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     page, new_context, live_server, console_errors
 ):
     team_member = TeamMemberFactory(email="parents.team@example.org", password=PASSWORD)
+    authenticator_for(team_member)
     referral = ReferralFactory(submitted=True, parent_views_method="secure_link")
     infant = referral.infant
     carer = infant.care_relationships.get().carer
@@ -145,6 +147,7 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     team.get_by_label("Email address").fill("parents.team@example.org")
     team.get_by_label("Password").fill(PASSWORD)
     team.get_by_role("button", name="Sign in").click()
+    enter_security_code(team, "parents.team@example.org")
     expect(heading(team)).to_have_text("Referrals dashboard")
     team.goto(f"{live_server.url}/team/referrals/{referral.reference}/")
     main = team.get_by_role("main")

@@ -1,10 +1,12 @@
 """The public pages and signing in, in a real browser: accessible, working, CSP-clean."""
 
+import base64
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from imhs.models import AuditAction, AuditEvent
@@ -80,7 +82,9 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_email(
     assert console_errors == []
 
 
-def test_service_lead_uses_the_admin_under_the_csp(page, live_server, console_errors):
+def test_a_new_service_lead_sets_up_a_second_factor_and_uses_the_admin_under_the_csp(
+    page, live_server, assert_accessible, console_errors
+):
     ServiceLeadFactory(email="lead.browser@example.org", password="browser test passphrase")
     ReferrerFactory(given_name="Searchable", family_name="Testperson")
 
@@ -90,6 +94,27 @@ def test_service_lead_uses_the_admin_under_the_csp(page, live_server, console_er
     page.get_by_label("Email address").fill("lead.browser@example.org")
     page.get_by_label("Password").fill("browser test passphrase")
     page.get_by_role("button", name="Sign in").click()
+
+    # First sign-in: the password alone opens nothing; set up an authenticator app.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    qr_code = page.get_by_role("img", name="QR code to add the Infant Mental Health Service")
+    expect(qr_code).to_be_visible()
+    assert qr_code.evaluate("img => img.naturalWidth") > 0  # drawn, under the CSP
+    assert_accessible()
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("Security code").fill("123")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("The code is not right")
+    page.wait_for_timeout(1100)  # after a wrong code django-otp makes the next wait a second
+    page.get_by_label("Security code").fill(f"{TOTP(key).token():06d}")
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your backup codes")
+    expect(page.locator(".imhs-backup-codes li")).to_have_count(10)
+    assert_accessible()
+    page.get_by_role("link", name="I have saved my codes").click()
 
     expect(page).to_have_url(live_server.url + "/admin/")
     page.get_by_role("link", name="Users").first.click()

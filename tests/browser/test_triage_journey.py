@@ -12,9 +12,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from imhs.models import User
 from referrals.models import SignpostService
-from tests.browser.conftest import check_accessible, watch_console
+from tests.browser.conftest import check_accessible, enter_security_code, watch_console
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
+from tests.sign_in import authenticator_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,10 +33,17 @@ def heading(page):
 
 
 def sign_in(page, live_server, email, landing_heading):
+    user = User.objects.get(email=email)
+    if user.is_team:
+        authenticator_for(user)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if user.is_team:
+        expect(heading(page)).to_have_text("Enter your security code")
+        check_accessible(page)
+        enter_security_code(page, email)
     expect(heading(page)).to_have_text(landing_heading)
     check_accessible(page)
 

@@ -56,6 +56,15 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
         self.stdout.write(f"Password for every demo user: {password}")
+        if settings.SECOND_FACTOR_RELAXED:
+            self.stdout.write(
+                "Second factor disabled for this demo (SECOND_FACTOR_RELAXED=true): staff sign "
+                "in with the password alone, and every page says so."
+            )
+        else:
+            self.stdout.write(
+                "Team members and service leads set up an authenticator app at first sign-in."
+            )
         for email, given, family, role, profession, *_ in DEMO_USERS:
             label = f"{role.label}, {profession.label}"
             self.stdout.write(f"  {email:<30} {given} {family} ({label})")

@@ -6,10 +6,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from imhs.models import AuditAction, AuditEvent
 from tests.factories import ReferrerFactory, TeamMemberFactory
-from tests.sign_in import sign_in
+from tests.sign_in import authenticator_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,14 @@ def test_sign_in_is_case_insensitive_and_lands_referrer_on_their_referrals(clien
 
 
 def test_team_member_lands_on_the_dashboard(client):
-    TeamMemberFactory(email="team.test@example.org", password=PASSWORD)
+    team = TeamMemberFactory(email="team.test@example.org", password=PASSWORD)
 
     post_sign_in(client, "team.test@example.org")
+    # The password alone opens nothing: first the second factor (tests/.../test_second_factor).
+    assert client.get(reverse("home")).url.startswith(reverse("second_factor_setup"))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_for(team).persistent_id
+    session.save()
 
     assert client.get(reverse("home")).url == reverse("referrals:dashboard")
     assert client.get(reverse("referrals:dashboard")).status_code == 200

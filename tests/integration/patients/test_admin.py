@@ -162,7 +162,7 @@ def test_team_member_reads_reference_data_but_cannot_change_it(client, team_memb
 def test_referrer_has_no_admin_access_to_patients(client):
     sign_in(client, ReferrerFactory())
     response = client.get(reverse("admin:patients_infant_changelist"))
-    assert response.status_code == 302
+    assert response.status_code == 403
 
 
 def test_care_relationships_have_their_own_searchable_list(lead_client):

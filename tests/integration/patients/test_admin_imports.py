@@ -47,7 +47,7 @@ def test_team_member_sees_no_button_and_gets_403(client, team_member):
 def test_referrer_is_sent_away(client, referrer):
     sign_in(client, referrer)
     response = client.get(reverse(GP_IMPORT))
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert not GPPractice.objects.exists()
 
 

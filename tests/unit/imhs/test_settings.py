@@ -82,6 +82,8 @@ def test_production_settings_harden_cookies_and_transport():
         ({"SITE_URL": "http://imhs.example.org"}, "SITE_URL must be the service's https://"),
         ({"SESSION_COOKIE_SECURE": "false"}, "Cookies must be Secure when DEBUG is off"),
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT must be a whole number"),
+        # The second factor can be relaxed only for the development demo.
+        ({"SECOND_FACTOR_RELAXED": "true"}, "SECOND_FACTOR_RELAXED=true is for the development"),
     ],
 )
 def test_bad_setting_stops_start_up_with_a_message(overrides, message):
