@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from imhs import audit
 from imhs.models import AuditAction
@@ -26,15 +27,59 @@ def is_service_lead(user):
     return user.is_authenticated and user.is_active and user.is_service_lead
 
 
-def deny(request):
-    """Refuse the request with 403, leaving an audit event naming the view that was tried."""
+# The project's URLs name a referral by these parts ("referrals:detail", pk; "team_referral",
+# reference), so a refused role can still be recorded against the referral that was asked for.
+REFERRAL_URL_PARTS = ("reference", "pk")
+
+
+def deny(request, obj=None):
+    """Refuse the request with 403, leaving an audit event naming the view that was tried and
+    the record asked for: `obj`, or the referral the URL names."""
+    match = request.resolver_match
+    object_type = object_id = ""
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, obj.pk
+    elif match.namespace == "referrals":
+        asked = next((match.kwargs[p] for p in REFERRAL_URL_PARTS if p in match.kwargs), "")
+        object_type, object_id = ("referrals.referral", asked) if asked else ("", "")
     audit.record(
         AuditAction.ACCESS_DENIED,
         by=request.user,
+        object_type=object_type,
+        object_id=object_id,
         request=request,
-        detail={"view": request.resolver_match.view_name},
+        detail={"view": match.view_name},
     )
     raise PermissionDenied
+
+
+def record_refusal(request, object_type, object_id, *, lookup="pk"):
+    """Leave an ACCESS_DENIED event for a record that was asked for and not given.
+
+    Names only the object type and the id (or reference) that was asked for: an object outside
+    the user's scope and one that does not exist look the same, to the user and here.
+    """
+    match = request.resolver_match
+    audit.record(
+        AuditAction.ACCESS_DENIED,
+        by=request.user,
+        object_type=object_type,
+        object_id=str(object_id)[:100],  # the column's size; an admin URL can hold anything
+        request=request,
+        detail={"view": match.view_name if match else "", "lookup": lookup},
+    )
+
+
+def get_or_404(request, queryset, **lookup):
+    """The one object of `queryset` (already scoped to the user) matching the single `lookup`;
+    otherwise a 404 that is audited. Every scoped lookup of a referral or patient record goes
+    through here, so a refused access is recorded once, in one place."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        [(name, value)] = lookup.items()
+        record_refusal(request, queryset.model._meta.label_lower, value, lookup=name)
+        raise Http404 from None
 
 
 def _role_required(predicate):

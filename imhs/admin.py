@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imhs import admin_lockouts, audit, second_factor  # noqa: F401 (registers lockouts)
+from imhs.access import record_refusal
 from imhs.forms import UserAdminCreationForm
 from imhs.models import AuditAction, AuditEvent, User
 
@@ -33,7 +34,21 @@ class AuditedAdminMixin:
             obj = self.get_object(request, object_id)
             if obj is not None:
                 audit.record(AuditAction.VIEW, by=request.user, obj=obj, request=request)
+            else:  # out of the admin's queryset (a draft referral) or no such record
+                record_refusal(request, self.model._meta.label_lower, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the record (its __str__ is often a person's name): a view of it.
+        audit.record(
+            AuditAction.VIEW,
+            by=request.user,
+            object_type=self.model._meta.label_lower,
+            object_id=object_id[:100],
+            request=request,
+            detail={"history": True},
+        )
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

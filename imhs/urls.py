@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from imhs import second_factor_views, views
+from imhs.audit_views import audit_export_page
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -51,6 +52,7 @@ urlpatterns = [
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
+    path("team/audit/", audit_export_page, name="audit_export"),
     path("views/", include("referrals.urls_parents")),
     path("", include("referrals.urls")),
 ]

@@ -5,7 +5,9 @@ import re
 from django.contrib import admin
 from django.db.models import Q
 
+from imhs import audit
 from imhs.admin import AuditedAdminMixin
+from imhs.models import AuditAction
 from patients import importers, postcodes
 from patients.admin_imports import ImportFromFileMixin
 from patients.chi import format_chi
@@ -136,6 +138,27 @@ class ClinicalRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Inline rows (a baby's carers, on the baby's page) are records too: save_model only
+        # records the page's own object.
+        for obj in formset.new_objects:
+            audit.record(
+                AuditAction.CREATE,
+                by=request.user,
+                obj=obj,
+                request=request,
+                detail={"fields": [], "via": "admin"},
+            )
+        for obj, fields in formset.changed_objects:
+            audit.record(
+                AuditAction.CHANGE,
+                by=request.user,
+                obj=obj,
+                request=request,
+                detail={"fields": sorted(fields), "via": "admin"},
+            )
 
 
 @admin.register(Infant)

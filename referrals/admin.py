@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from imhs import audit
-from imhs.access import deny
+from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin
 from imhs.models import REFERRER_PROFESSIONS, AuditAction, Profession
 from patients import postcodes
@@ -415,10 +415,12 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         """
         form_class = ACTION_FORMS.get(action)
         obj = self.get_object(request, object_id)
+        if obj is None:
+            record_refusal(request, self.opts.label_lower, object_id)
         if form_class is None or obj is None:
             raise Http404
         if not self.has_change_permission(request, obj):
-            deny(request)
+            deny(request, obj)
         if request.method == "POST":
             version = request.POST.get("version")
             form = form_class(request.POST, referral=obj)

@@ -2,18 +2,18 @@
 one. Each carer is saved on their own page; the list's "Save and continue" completes the section.
 
 Lookups are scoped like every referrer page: another referrer's draft, or a carer of another
-baby, is a 404.
+baby, is a 404 (and an ACCESS_DENIED audit event).
 """
 
 from functools import partial
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
-from imhs.access import referrer_required
+from imhs.access import get_or_404, referrer_required
 from patients.models import CareRelationship
 from referrals import drafts, presenters
 from referrals.forms.carers import (
@@ -24,7 +24,7 @@ from referrals.forms.carers import (
     unsaved_carer_pages,
 )
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.views.referrer import draft_write, own_referral
+from referrals.views.referrer import draft_write, own_referral, record_get
 
 SECTION = SECTIONS_BY_SLUG["carers"]
 
@@ -64,8 +64,9 @@ def carers(request, pk):
 @referrer_required
 @require_http_methods(["GET", "POST"])
 def carer(request, pk, relationship_id=None):
-    referral = own_referral(request, pk, draft=True)
-    relationship = _relationship(referral, relationship_id)
+    referral = own_referral(request, pk, draft=True, viewed=False)
+    relationship = _relationship(request, referral, relationship_id)
+    record_get(request, referral)
     key = _key(relationship_id)
     if request.method == "POST":
         form = CarerForm(request.POST, referral=referral, relationship=relationship)
@@ -105,8 +106,9 @@ def carer(request, pk, relationship_id=None):
 @referrer_required
 @require_http_methods(["GET", "POST"])
 def remove(request, pk, relationship_id):
-    referral = own_referral(request, pk, draft=True)
-    relationship = _relationship(referral, relationship_id)
+    referral = own_referral(request, pk, draft=True, viewed=False)
+    relationship = _relationship(request, referral, relationship_id)
+    record_get(request, referral)
     name = relationship.carer.full_name
     if request.method == "POST":
         _removed, refused = draft_write(
@@ -131,14 +133,11 @@ def remove(request, pk, relationship_id):
     )
 
 
-def _relationship(referral, relationship_id):
+def _relationship(request, referral, relationship_id):
     if relationship_id is None:
         return None
-    return get_object_or_404(
-        CareRelationship.objects.select_related("carer"),
-        pk=relationship_id,
-        infant=referral.infant,
-    )
+    of_this_baby = CareRelationship.objects.select_related("carer").filter(infant=referral.infant)
+    return get_or_404(request, of_this_baby, pk=relationship_id)
 
 
 def _key(relationship_id):

@@ -179,8 +179,18 @@ def open_link(request, token):
 @parent_page
 def your_views(request):
     """The parent's views: save and come back, or send to the team (once)."""
+    asked_for = request.session.get(INVITATION_KEY, "")
     invitation, session_ended = _session_invitation(request)
     if invitation is None:
+        # Refused: the session's invitation (if it named one) is closed, or the session idle.
+        audit.record(
+            AuditAction.ACCESS_DENIED,
+            by=request.user,
+            object_type=OBJECT_TYPE,
+            object_id=asked_for,
+            request=request,
+            detail={"page": "views", "session_ended": session_ended},
+        )
         return closed(request, session_ended=session_ended)
 
     if request.method == "POST":

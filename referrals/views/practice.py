@@ -20,7 +20,7 @@ from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
 from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
-from referrals.views.referrer import PASSING_SAVE, draft_write, own_referral
+from referrals.views.referrer import PASSING_SAVE, draft_write, own_referral, record_view
 
 MAX_RESULTS = 20
 MAX_WORDS = 6  # enough for any practice's name and town; bounds the query's size
@@ -91,6 +91,7 @@ def _choose(request, referral):
     # Checked first, so that a click on "Choose" with nothing selected neither stores a draft
     # nor turns a completed section back to "in progress".
     if not form.is_valid():
+        record_view(request, referral)  # nothing written: the page is drawn again
         return _page(request, referral, PracticeSearchForm({"q": query}), form)
     # Choosing a practice completes nothing, but does not undo a completed section either.
     done = referral.section_states.get(SECTION) == drafts.COMPLETED

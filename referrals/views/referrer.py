@@ -1,20 +1,22 @@
 """Pages for referrers: health visitors, family nurses, nursery, MNPI and PMHT practitioners.
 
-Every lookup is scoped to the signed-in referrer (another person's referral is a 404), every
-state change is a POST, and every view or change of a referral is audited.
+Every lookup is scoped to the signed-in referrer (another person's referral is a 404, and an
+ACCESS_DENIED audit event), every state change is a POST, and every view or change of a referral
+is audited: a page drawn for a GET is a VIEW; a POST leaves its write's event (CHANGE, DELETE,
+...), or a VIEW when it only draws the page again.
 """
 
 from functools import partial
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imhs import audit
-from imhs.access import referrer_required
+from imhs.access import get_or_404, referrer_required
 from imhs.models import AuditAction
 from referrals import drafts, presenters, referrer_presenters, workflow
 from referrals.assessment import assessment_for
@@ -27,16 +29,32 @@ from referrals.sections import SECTIONS_BY_SLUG
 PASSING_SAVE = "find_practice"
 
 
-def own_referral(request, pk, *, draft=None):
-    """The signed-in referrer's referral `pk` (404 otherwise), recorded as viewed."""
+def own_referral(request, pk, *, draft=None, viewed=True):
+    """The signed-in referrer's referral `pk` (404 otherwise), recorded as viewed for a GET.
+
+    A POST is recorded by what it writes, or by `record_view` when it only draws the page
+    again: one event a request, not a VIEW before every CHANGE. `viewed=False` leaves the
+    VIEW to the caller, which has more to look up (and perhaps refuse) first.
+    """
     referrals = Referral.objects.visible_to(request.user).select_related(
         "infant", "infant__gp_practice"
     )
-    referral = get_object_or_404(referrals, pk=pk)
+    referral = get_or_404(request, referrals, pk=pk)
     if draft is not None and referral.is_draft != draft:
-        raise Http404
-    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request)
+        raise Http404  # their own referral, in the wrong state for this page: not a refusal
+    if viewed:
+        record_get(request, referral)
     return referral
+
+
+def record_get(request, referral):
+    """A VIEW, when the request is a GET (see `own_referral`)."""
+    if request.method in ("GET", "HEAD"):
+        record_view(request, referral)
+
+
+def record_view(request, referral):
+    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request)
 
 
 def stale_message(request, referral):
@@ -68,6 +86,14 @@ def draft_write(request, referral, write, *, back):
 def my_referrals(request):
     referrals = Referral.objects.visible_to(request.user).select_related("infant")
     rows = presenters.referral_rows(referrals.order_by("-updated_at"))
+    # A list of the referrer's own referrals (babies' initials): one event for the list.
+    audit.record(
+        AuditAction.VIEW,
+        by=request.user,
+        object_type=Referral._meta.label_lower,
+        request=request,
+        detail={"list": True, "count": len(rows)},
+    )
     return render(request, "referrals/my_referrals.html", {"rows": rows})
 
 
@@ -129,6 +155,7 @@ def answer_question(request, pk):
     form = AnswerQuestionForm(request.POST)
     if not form.is_valid():
         # Shown again on the referral's page with what was typed and the error.
+        record_view(request, referral)
         return _sent_referral_page(request, referral, answer_form=form)
     try:
         workflow.answer_information_request(
@@ -213,6 +240,7 @@ def check(request, pk):
             except workflow.TransitionNotAllowed:
                 return redirect("referrals:detail", pk)
         referral.refresh_from_db()
+        record_view(request, referral)  # refused: the page is drawn again, nothing written
     assessment = assessment_for(referral)
     return render(
         request,

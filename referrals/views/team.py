@@ -3,8 +3,11 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from imhs.access import team_member_required
+from imhs import audit
+from imhs.access import is_service_lead, team_member_required
+from imhs.models import AuditAction
 from referrals import dashboard as board
+from referrals.models import Referral
 
 
 @team_member_required
@@ -15,6 +18,15 @@ def dashboard(request):
     now = timezone.now()
     referrals = board.filtered(request.user, filters)
     page = board.paginate(board.in_queue(referrals, filters, now), request.GET.get("page"))
+    # The rows name babies: one event for the list. What was searched for is not stored (it
+    # is often a name).
+    audit.record(
+        AuditAction.VIEW,
+        by=request.user,
+        object_type=Referral._meta.label_lower,
+        request=request,
+        detail={"list": True},
+    )
     context = {
         "form": form,
         "filters": filters,
@@ -23,5 +35,6 @@ def dashboard(request):
         "caption": board.caption(filters, page),
         "pagination": board.pagination(page, request.GET),
         "clear_filters": board.clear_filters_href(filters),
+        "can_export_audit": is_service_lead(request.user),
     }
     return render(request, "referrals/team/dashboard.html", context)

@@ -10,15 +10,15 @@ from functools import wraps
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from imhs.access import team_member_required
+from imhs.access import get_or_404, team_member_required
 from referrals import invitation_presenters, invitations
 from referrals.forms.invitations import carer_label
-from referrals.views.team_referral import find_referral, page_url
+from referrals.views.team_referral import find_referral, page_url, record_view
 
 LINK_PAGE = "referrals/team/invitation_link.html"
 INVITE_PAGE = "referrals/team/invite.html"
@@ -37,12 +37,12 @@ def no_referrer(view):
     return wrapped
 
 
-def _invitation(referral, invitation_id, *, lock=False):
-    """The invitation, if it belongs to this referral (404 if not)."""
+def _invitation(request, referral, invitation_id, *, lock=False):
+    """The invitation, if it belongs to this referral (404, audited, if not)."""
     invitations_of_referral = referral.invitations.select_related("carer")
     if lock:
         invitations_of_referral = invitations_of_referral.select_for_update(of=("self",))
-    return get_object_or_404(invitations_of_referral, pk=invitation_id)
+    return get_or_404(request, invitations_of_referral, pk=invitation_id)
 
 
 def _carer(referral, invitation):
@@ -80,6 +80,7 @@ def invite(request, reference):
         )
         return redirect(page_url(referral, SECTION))
     if not form.is_valid():
+        record_view(request, referral)  # the page names the baby's carers; nothing written
         return render(
             request,
             INVITE_PAGE,
@@ -105,12 +106,13 @@ def invite(request, reference):
 @no_referrer
 def resend(request, reference, invitation_id):
     referral = find_referral(request, reference)
+    # Looked up before the transaction: a refusal's audit event must not be rolled back with it.
+    _invitation(request, referral, invitation_id)  # a 404 for another referral's link
     if not invitation_presenters.can_invite(referral):
-        _invitation(referral, invitation_id)  # still a 404 for another referral's link
         return _not_open(request, referral)
     with transaction.atomic():
         # Locked, so two team members pressing at once make one new link, not two.
-        invitation = _invitation(referral, invitation_id, lock=True)
+        invitation = _invitation(request, referral, invitation_id, lock=True)
         carer = _carer(referral, invitation)
         newer = referral.invitations.filter(carer=invitation.carer, pk__gt=invitation.pk)
         views = invitations.views_for(invitation)
@@ -134,7 +136,7 @@ def resend(request, reference, invitation_id):
 @require_POST
 def revoke(request, reference, invitation_id):
     referral = find_referral(request, reference)
-    invitation = _invitation(referral, invitation_id)
+    invitation = _invitation(request, referral, invitation_id)
     carer = _carer(referral, invitation)
     state = invitation.state(timezone.now())
     if state not in invitation_presenters.REVOCABLE_STATES:

@@ -2,22 +2,22 @@
 notes and history, and the actions open now; and the outcome letters.
 
 Every lookup goes through `Referral.objects.visible_to` (drafts and unknown references are a
-404), every view is audited, every change is a POST through `referrals.workflow`. An action
-that is no longer allowed, or a page that is out of date, becomes a friendly message naming
-who did what and when, never a 500 and never a lost update.
+404, and an ACCESS_DENIED audit event), every view is audited, every change is a POST through
+`referrals.workflow`. An action that is no longer allowed, or a page that is out of date,
+becomes a friendly message naming who did what and when, never a 500 and never a lost update.
 """
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from imhs import audit
-from imhs.access import team_member_required
+from imhs.access import get_or_404, team_member_required
 from imhs.models import AuditAction
-from referrals import invitation_presenters, presenters, team_presenters, workflow
+from referrals import access_log, invitation_presenters, presenters, team_presenters, workflow
 from referrals.drafts import parse_version
 from referrals.forms.triage import FORMS, NoteForm
 from referrals.models import Referral
@@ -34,7 +34,7 @@ def find_referral(request, reference):
         "allocated_to",
         "signposted_to",
     )
-    return get_object_or_404(referrals, reference=reference)
+    return get_or_404(request, referrals, reference=reference)
 
 
 def team_lookup(request, reference, *, detail=None):
@@ -76,6 +76,7 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
             "parent_views": team_presenters.parent_views(referral),
             "invitations": invitation_presenters.section(referral),
             "answers": presenters.answers(referral, editable=False),
+            "access_log": access_log.section(referral, request.user),
             "failed_form": failed,
             "form": failed,  # base.html starts the title with "Error: " while a form has errors
         },

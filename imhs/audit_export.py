@@ -1,0 +1,166 @@
+"""Audit events for a date range as CSV, for service leads: the form, the rows and the file.
+
+Dates are days in the UK (Europe/London), so a range means what the service lead reads on a
+calendar, whatever the clocks did. Cells are protected against formula injection: an object id
+or an email address typed by someone can start with "=", and a spreadsheet would run it.
+"""
+
+import csv
+import datetime
+import json
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.utils import timezone
+
+from imhs.fields import DateInputField
+from imhs.models import AuditEvent
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+MAX_DAYS = 366
+ROWS_PER_CHUNK = 500
+COLUMNS = [
+    "time",
+    "actor email",
+    "actor role",
+    "action",
+    "object type",
+    "object id",
+    "IP address",
+    "detail",
+]
+# Spreadsheets read a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AuditExportForm(forms.Form):
+    date_from = DateInputField(
+        label="From",
+        help_text="For example, 1 3 2026",
+        error_subject="The start date",
+    )
+    date_to = DateInputField(
+        label="To",
+        help_text="For example, 31 3 2026. Events on this day are included.",
+        error_subject="The end date",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # Each date input is its own fieldset, legend and all (the NHS.UK pattern).
+        self.helper.layout = Layout("date_from", "date_to")
+
+    def clean_date_from(self):
+        return self._not_future(self.cleaned_data["date_from"], "The start date")
+
+    def clean_date_to(self):
+        return self._not_future(self.cleaned_data["date_to"], "The end date")
+
+    @staticmethod
+    def _not_future(day, subject):
+        if day and day > timezone.localdate(timezone=LONDON):
+            raise forms.ValidationError(
+                f"{subject} must be today or in the past",
+                code="future",
+                params={"parts": ["day", "month", "year"]},
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error(
+                    "date_to",
+                    forms.ValidationError(
+                        "The end date must be the same as or after the start date",
+                        code="before_start",
+                        params={"parts": ["day", "month", "year"]},
+                    ),
+                )
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error(
+                    "date_to",
+                    forms.ValidationError(
+                        f"The dates must be no more than {MAX_DAYS} days apart: export a "
+                        "longer period in parts",
+                        code="too_long",
+                        params={"parts": ["day", "month", "year"]},
+                    ),
+                )
+        return cleaned
+
+
+def time_range(start, end, now):
+    """[from, until) in UTC: the start of `start` to the end of `end`, UK days; never later
+    than `now`, so the export's own event (written after `now`) is not in it."""
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LONDON)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, LONDON)
+    return since, min(until, now)
+
+
+def events_between(since, until):
+    return (
+        AuditEvent.objects.filter(at__gte=since, at__lt=until)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def safe_cell(value):
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def row(event):
+    actor = event.actor
+    return [
+        safe_cell(cell)
+        for cell in (
+            timezone.localtime(event.at, LONDON).isoformat(),
+            actor.email if actor else "",
+            actor.get_role_display() if actor else "",
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.ip_address or "",
+            json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
+        )
+    ]
+
+
+class _Lines:
+    """A file-like target for csv.writer that hands back what was written."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def take(self):
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+def csv_chunks(events):
+    """The CSV, a chunk of rows at a time, read from the database in chunks too."""
+    lines = _Lines()
+    writer = csv.writer(lines)
+    writer.writerow(COLUMNS)
+    yield lines.take()
+    for number, event in enumerate(events.iterator(chunk_size=ROWS_PER_CHUNK), start=1):
+        writer.writerow(row(event))
+        if number % ROWS_PER_CHUNK == 0:
+            yield lines.take()
+    yield lines.take()
+
+
+def filename(start, end):
+    return f"audit-events-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"

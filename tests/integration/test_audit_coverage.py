@@ -1,0 +1,391 @@
+"""Audit coverage (issue 8, point 7): every page that shows or changes a referral or a patient
+record writes exactly the audit events it should (one a request: no VIEW before a CHANGE), and
+every refused access writes an ACCESS_DENIED naming the object type and the id asked for.
+
+The pages are listed as data: who asks, how, and which events the request must leave.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from imhs.models import AuditAction, AuditEvent
+from referrals import invitations, workflow
+from referrals.models import ParentInvitation, ParentViews, Referral, TeamNote
+from tests.factories import (
+    CareRelationshipFactory,
+    ReferralFactory,
+    ReferrerFactory,
+    ServiceLeadFactory,
+    TeamMemberFactory,
+)
+from tests.sign_in import sign_in
+
+pytestmark = pytest.mark.django_db
+
+VIEW, CREATE, CHANGE = AuditAction.VIEW, AuditAction.CREATE, AuditAction.CHANGE
+DELETE, EXPORT, DENIED = AuditAction.DELETE, AuditAction.EXPORT, AuditAction.ACCESS_DENIED
+REFERRAL, INFANT, CARER = "referrals.referral", "patients.infant", "patients.carer"
+RELATIONSHIP, INVITATION = "patients.carerelationship", "referrals.parentinvitation"
+UNKNOWN_REFERENCE = "IMH-2026-99999"
+CARER_DATA = {
+    "given_name": "Parenttest",
+    "family_name": "Example",
+    "relationship": "mother",
+    "has_parental_responsibility": "yes",
+    "lives_with_infant": "yes",
+    "is_main_carer": "yes",
+    "phone": "07700 900123",
+    "email": "parenttest@example.org",
+    "preferred_contact_method": "text",
+    "interpreter_needed": "no",
+    "at_baby_address": "yes",
+}
+
+
+@pytest.fixture
+def w():
+    """Everything the pages need: a referrer's draft, sent and asked referrals, another
+    referrer's, referrals in the team's hands, and a parent's secure link."""
+    referrer, member = ReferrerFactory(), TeamMemberFactory()
+    asked = ReferralFactory(submitted=True, referrer=referrer)
+    workflow.request_information(asked, by=member, version=asked.version, question="Synthetic?")
+    in_review = ReferralFactory(submitted=True)
+    workflow.start_review(in_review, by=member, version=in_review.version)
+    other_sent = ReferralFactory(submitted=True)
+    draft = ReferralFactory(referrer=referrer)
+    world = SimpleNamespace(
+        referrer=referrer,
+        member=member,
+        lead=ServiceLeadFactory(),
+        draft=draft,
+        relationship=draft.infant.care_relationships.get(),
+        incomplete=ReferralFactory(referrer=referrer, section_states={}),
+        sent=ReferralFactory(submitted=True, referrer=referrer),
+        asked=Referral.objects.get(pk=asked.pk),
+        in_review=Referral.objects.get(pk=in_review.pk),
+        declined=ReferralFactory(declined=True),
+        other_draft=ReferralFactory(),
+        other_sent=other_sent,
+        other_relationship=CareRelationshipFactory(),
+    )
+    carer = world.sent.infant.care_relationships.get().carer
+    world.invitation, world.token = invitations.create(
+        world.sent, carer=carer, by=member, send_email=False
+    )
+    other_carer = other_sent.infant.care_relationships.get().carer
+    world.other_invitation, _ = invitations.create(
+        other_sent, carer=other_carer, by=member, send_email=False
+    )
+    return world
+
+
+def events_since(mark):
+    return [
+        (event.action, event.actor, event.object_type, event.object_id)
+        for event in AuditEvent.objects.filter(pk__gt=mark).order_by("id")
+    ]
+
+
+def last_event_id():
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def referrer_url(name, referral, *args):
+    return reverse(f"referrals:{name}", args=[referral.pk, *args])
+
+
+def team_url(name, referral, *args):
+    return reverse(f"referrals:{name}", args=[referral.reference, *args])
+
+
+def version(referral):
+    return Referral.objects.get(pk=referral.pk).version
+
+
+def open_parent_session(client, w):
+    response = client.post(
+        reverse("parents:open", args=[w.token]),
+        {
+            "date_of_birth_day": str(w.sent.infant.date_of_birth.day),
+            "date_of_birth_month": str(w.sent.infant.date_of_birth.month),
+            "date_of_birth_year": str(w.sent.infant.date_of_birth.year),
+        },
+    )
+    assert response.status_code == 302
+
+
+@dataclass(frozen=True)
+class Page:
+    """One request: who makes it (an attribute of the world, or None for a parent), the URL and
+    data (functions of the world), and the events it must leave, as (action, object type,
+    object id) functions of the world after the request."""
+
+    name: str
+    who: str | None
+    url: object
+    expected: object
+    method: str = "get"
+    data: object = field(default=lambda w: {})
+    setup: object = None
+    status: tuple = (200, 302)
+
+
+def ref(action, name):
+    return lambda w: [(action, REFERRAL, str(getattr(w, name).pk))]
+
+
+REFERRER_PAGES = [
+    Page("my referrals", "referrer", lambda w: reverse("referrals:mine"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("task list", "referrer", lambda w: referrer_url("detail", w.draft), ref(VIEW, "draft")),
+    Page("sent referral", "referrer", lambda w: referrer_url("detail", w.sent),
+         ref(VIEW, "sent")),
+    Page("section GET", "referrer", lambda w: referrer_url("section", w.draft, "concerns"),
+         ref(VIEW, "draft")),
+    Page("carers GET", "referrer", lambda w: referrer_url("carers", w.draft), ref(VIEW, "draft")),
+    Page("carer add GET", "referrer", lambda w: referrer_url("carer_add", w.draft),
+         ref(VIEW, "draft")),
+    Page("carer change GET", "referrer",
+         lambda w: referrer_url("carer_change", w.draft, w.relationship.pk), ref(VIEW, "draft")),
+    Page("carer remove GET", "referrer",
+         lambda w: referrer_url("carer_remove", w.draft, w.relationship.pk), ref(VIEW, "draft")),
+    Page("practice search", "referrer",
+         lambda w: referrer_url("find_practice", w.draft) + "?q=Testville", ref(VIEW, "draft")),
+    Page("check GET", "referrer", lambda w: referrer_url("check", w.draft), ref(VIEW, "draft")),
+    Page("sent page", "referrer", lambda w: referrer_url("submitted", w.sent), ref(VIEW, "sent")),
+    Page("delete GET", "referrer", lambda w: referrer_url("delete", w.draft), ref(VIEW, "draft")),
+    Page("new draft", "referrer", lambda w: reverse("referrals:new"),
+         lambda w: [(CREATE, REFERRAL, str(Referral.objects.latest("pk").pk))], method="post"),
+    Page("section saved", "referrer", lambda w: referrer_url("section", w.draft, "safety"),
+         ref(CHANGE, "draft"), method="post",
+         data=lambda w: {"child_protection_concerns": "no", "version": version(w.draft)}),
+    Page("section with errors", "referrer",
+         lambda w: referrer_url("section", w.draft, "concerns"), ref(CHANGE, "draft"),
+         method="post", data=lambda w: {"version": version(w.draft)}),
+    Page("carers saved", "referrer", lambda w: referrer_url("carers", w.draft),
+         ref(CHANGE, "draft"), method="post", data=lambda w: {"version": version(w.draft)}),
+    Page("carer added", "referrer", lambda w: referrer_url("carer_add", w.draft),
+         ref(CHANGE, "draft"), method="post",
+         data=lambda w: {**CARER_DATA, "version": version(w.draft)}),
+    Page("carer removed", "referrer",
+         lambda w: referrer_url("carer_remove", w.draft, w.relationship.pk), ref(CHANGE, "draft"),
+         method="post", data=lambda w: {"version": version(w.draft)}),
+    Page("practice chosen", "referrer", lambda w: referrer_url("find_practice", w.draft),
+         ref(CHANGE, "draft"), method="post",
+         data=lambda w: {"practice": w.draft.infant.gp_practice.code,
+                         "version": version(w.draft)}),
+    Page("practice not chosen", "referrer", lambda w: referrer_url("find_practice", w.draft),
+         ref(VIEW, "draft"), method="post", data=lambda w: {"version": version(w.draft)}),
+    Page("sent to the team", "referrer", lambda w: referrer_url("check", w.draft),
+         ref(CHANGE, "draft"), method="post", data=lambda w: {"version": version(w.draft)}),
+    Page("sending refused", "referrer", lambda w: referrer_url("check", w.incomplete),
+         ref(VIEW, "incomplete"), method="post",
+         data=lambda w: {"version": version(w.incomplete)}),
+    Page("draft deleted", "referrer", lambda w: referrer_url("delete", w.draft),
+         ref(DELETE, "draft"), method="post"),
+    Page("question answered", "referrer", lambda w: referrer_url("answer_question", w.asked),
+         ref(CHANGE, "asked"), method="post", data=lambda w: {"answer": "Synthetic answer."}),
+    Page("answer with errors", "referrer", lambda w: referrer_url("answer_question", w.asked),
+         ref(VIEW, "asked"), method="post", data=lambda w: {"answer": ""}),
+    Page("sub-page discarded", "referrer",
+         lambda w: referrer_url("discard", w.draft, "carers:new"), ref(CHANGE, "draft"),
+         method="post", data=lambda w: {"version": version(w.draft)},
+         setup=lambda client, w: Referral.objects.filter(pk=w.draft.pk).update(
+             section_drafts={"carers:new": {"given_name": ["Typed"]}})),
+]  # fmt: skip
+
+TEAM_PAGES = [
+    Page("dashboard", "member", lambda w: reverse("referrals:dashboard"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("team referral page", "member", lambda w: team_url("team_referral", w.sent),
+         ref(VIEW, "sent")),
+    Page("reassess", "member", lambda w: team_url("team_reassess", w.sent), ref(VIEW, "sent"),
+         method="post"),
+    Page("note added", "member", lambda w: team_url("team_note", w.sent),
+         lambda w: [(CREATE, "referrals.teamnote", str(TeamNote.objects.get().pk))],
+         method="post", data=lambda w: {"text": "Synthetic note."}),
+    Page("note with errors", "member", lambda w: team_url("team_note", w.sent),
+         ref(VIEW, "sent"), method="post", data=lambda w: {"text": ""}),
+    Page("letter", "member", lambda w: team_url("team_letter", w.declined, "referrer"),
+         ref(EXPORT, "declined")),
+    Page("action taken", "member", lambda w: team_url("team_action", w.sent, "start_review"),
+         ref(CHANGE, "sent"), method="post", data=lambda w: {"version": version(w.sent)}),
+    Page("action with errors", "member", lambda w: team_url("team_action", w.in_review, "decline"),
+         ref(VIEW, "in_review"), method="post", data=lambda w: {"version": version(w.in_review)}),
+    Page("link made", "member", lambda w: team_url("team_invite", w.sent),
+         lambda w: [(CREATE, INVITATION, str(ParentInvitation.objects.latest("pk").pk))],
+         method="post", data=lambda w: {"carer": w.invitation.carer_id, "seen": w.invitation.pk}),
+    Page("link form with errors", "member", lambda w: team_url("team_invite", w.sent),
+         ref(VIEW, "sent"), method="post", data=lambda w: {"seen": 0}),
+    Page("link revoked", "member",
+         lambda w: team_url("team_invite_revoke", w.sent, w.invitation.pk),
+         lambda w: [(CHANGE, INVITATION, str(w.invitation.pk))], method="post"),
+    Page("link resent", "member",
+         lambda w: team_url("team_invite_resend", w.sent, w.invitation.pk),
+         lambda w: [(CHANGE, INVITATION, str(w.invitation.pk)),
+                    (CREATE, INVITATION, str(ParentInvitation.objects.latest("pk").pk))],
+         method="post"),
+]  # fmt: skip
+
+PARENT_PAGES = [
+    Page("secure link", None, lambda w: reverse("parents:open", args=[w.token]),
+         lambda w: [(VIEW, INVITATION, str(w.invitation.pk))]),
+    Page("parent's views", None, lambda w: reverse("parents:views"),
+         lambda w: [(VIEW, INVITATION, str(w.invitation.pk))], setup=open_parent_session),
+    Page("parent's views saved", None, lambda w: reverse("parents:views"),
+         lambda w: [(CHANGE, "referrals.parentviews", str(ParentViews.objects.get().pk))],
+         method="post", data=lambda w: {"worries": "Synthetic.", "save": ""},
+         setup=open_parent_session),
+    Page("parent's views without a session", None, lambda w: reverse("parents:views"),
+         lambda w: [(DENIED, INVITATION, "")], status=(404,)),
+]  # fmt: skip
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model.replace('.', '_')}_{view}", args=args)
+
+
+ADMIN_PAGES = [
+    *(
+        Page(f"admin list of {model}", "lead", lambda w, m=model: admin_url(m, "changelist"),
+             lambda w, m=model: [(VIEW, m, "")])
+        for model in (INFANT, CARER, RELATIONSHIP, REFERRAL)
+    ),
+    Page("admin baby", "lead", lambda w: admin_url(INFANT, "change", w.sent.infant_id),
+         lambda w: [(VIEW, INFANT, str(w.sent.infant_id))]),
+    Page("admin carer", "lead", lambda w: admin_url(CARER, "change", w.invitation.carer_id),
+         lambda w: [(VIEW, CARER, str(w.invitation.carer_id))]),
+    Page("admin care relationship", "lead",
+         lambda w: admin_url(RELATIONSHIP, "change", w.relationship.pk),
+         lambda w: [(VIEW, RELATIONSHIP, str(w.relationship.pk))]),
+    Page("admin referral", "lead", lambda w: admin_url(REFERRAL, "change", w.sent.pk),
+         ref(VIEW, "sent")),
+    Page("admin baby's history", "lead", lambda w: admin_url(INFANT, "history", w.sent.infant_id),
+         lambda w: [(VIEW, INFANT, str(w.sent.infant_id))]),
+    Page("admin triage action form", "lead",
+         lambda w: admin_url(REFERRAL, "action", w.sent.pk, "start_review"), ref(VIEW, "sent")),
+]  # fmt: skip
+
+ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + PARENT_PAGES + ADMIN_PAGES
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
+def test_each_page_writes_its_audit_events_once(client, w, page):
+    actor = getattr(w, page.who) if page.who else None
+    if actor is not None:
+        sign_in(client, actor)
+    if page.setup:
+        page.setup(client, w)
+    mark = last_event_id()
+
+    response = getattr(client, page.method)(page.url(w), page.data(w))
+
+    assert response.status_code in page.status, response.content[:500]
+    expected = [(action, actor, kind, object_id) for action, kind, object_id in page.expected(w)]
+    assert events_since(mark) == expected
+
+
+# --- refused access ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    name: str
+    who: str
+    url: object
+    asked: object  # (object type, id) as a function of the world
+    method: str = "get"
+    status: int = 404
+
+
+def asked_referral(name):
+    return lambda w: (REFERRAL, str(getattr(w, name).pk))
+
+
+REFUSALS = [
+    *(
+        Refusal(f"another referrer's {page}", "referrer",
+                lambda w, p=page, a=args: referrer_url(p, w.other_draft, *a),
+                asked_referral("other_draft"), method=method)
+        for page, args, method in [
+            ("detail", (), "get"),
+            ("section", ("concerns",), "get"),
+            ("section", ("concerns",), "post"),
+            ("carers", (), "get"),
+            ("carer_add", (), "post"),
+            ("find_practice", (), "get"),
+            ("check", (), "post"),
+            ("delete", (), "post"),
+            ("discard", ("carers:new",), "post"),
+        ]
+    ),
+    Refusal("another referrer's sent page", "referrer",
+            lambda w: referrer_url("submitted", w.other_sent), asked_referral("other_sent")),
+    Refusal("another referrer's question", "referrer",
+            lambda w: referrer_url("answer_question", w.other_sent),
+            asked_referral("other_sent"), method="post"),
+    Refusal("another baby's carer", "referrer",
+            lambda w: referrer_url("carer_change", w.draft, w.other_relationship.pk),
+            lambda w: (RELATIONSHIP, str(w.other_relationship.pk))),
+    *(
+        Refusal(f"unknown reference: {name}", "member",
+                lambda w, n=name, a=args: reverse(f"referrals:{n}", args=[UNKNOWN_REFERENCE, *a]),
+                lambda w: (REFERRAL, UNKNOWN_REFERENCE), method=method)
+        for name, args, method in [
+            ("team_referral", (), "get"),
+            ("team_reassess", (), "post"),
+            ("team_note", (), "post"),
+            ("team_letter", ("referrer",), "get"),
+            ("team_action", ("start_review",), "post"),
+            ("team_invite", (), "post"),
+        ]
+    ),
+    Refusal("another referral's link revoked", "member",
+            lambda w: team_url("team_invite_revoke", w.sent, w.other_invitation.pk),
+            lambda w: (INVITATION, str(w.other_invitation.pk)), method="post"),
+    Refusal("another referral's link resent", "member",
+            lambda w: team_url("team_invite_resend", w.sent, w.other_invitation.pk),
+            lambda w: (INVITATION, str(w.other_invitation.pk)), method="post"),
+    Refusal("a draft in the admin", "lead",
+            lambda w: admin_url(REFERRAL, "change", w.other_draft.pk),
+            asked_referral("other_draft"), status=302),
+    Refusal("a draft's admin action", "lead",
+            lambda w: admin_url(REFERRAL, "action", w.other_draft.pk, "start_review"),
+            asked_referral("other_draft")),
+    # 403s: the wrong role for the page, recorded against the referral its URL names.
+    Refusal("a referrer on a team page", "referrer", lambda w: team_url("team_referral", w.sent),
+            lambda w: (REFERRAL, w.sent.reference), status=403),
+    Refusal("a team member on a referrer page", "member",
+            lambda w: referrer_url("detail", w.sent), asked_referral("sent"), status=403),
+    Refusal("a team member on the audit export", "member", lambda w: reverse("audit_export"),
+            lambda w: ("", ""), status=403),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda refusal: refusal.name)
+def test_refused_access_writes_one_access_denied_naming_what_was_asked_for(client, w, refusal):
+    actor = getattr(w, refusal.who)
+    sign_in(client, actor)
+    mark = last_event_id()
+
+    response = getattr(client, refusal.method)(refusal.url(w))
+
+    assert response.status_code == refusal.status
+    kind, object_id = refusal.asked(w)
+    assert events_since(mark) == [(DENIED, actor, kind, object_id)]
+    event = AuditEvent.objects.get(pk__gt=mark)
+    assert set(event.detail) <= {"view", "lookup"}  # nothing else: no names, nothing typed
+
+
+def test_anonymous_people_are_sent_to_sign_in_and_nothing_is_recorded_as_viewed(w):
+    client = Client()
+    mark = last_event_id()
+
+    for url in (referrer_url("detail", w.draft), team_url("team_referral", w.sent)):
+        assert client.get(url).status_code == 302
+
+    assert events_since(mark) == []
