@@ -3,7 +3,7 @@
 import re
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from imhs import audit
 from imhs.admin import AuditedAdminMixin
@@ -19,6 +19,7 @@ from patients.models import (
     Infant,
     Postcode,
 )
+from referrals.models import Status
 
 CHI_SEARCH = re.compile(r"^[0-9][0-9 ]{8,12}[0-9]$")
 
@@ -117,6 +118,12 @@ class PostcodeAdmin(ImportFromFileMixin, NoBulkDeleteMixin, admin.ModelAdmin):
         )
 
 
+# A draft referral belongs to its referrer: its baby and carers reach the team only when it is
+# sent (as `Referral.objects.visible_to` and the referral admin already say). Without these
+# filters the team could read, and change, an unsent draft's family here (access matrix, issue 8).
+IN_A_DRAFT = Q(infant__referral__status=Status.DRAFT)
+
+
 class CareRelationshipInline(admin.TabularInline):
     model = CareRelationship
     extra = 0
@@ -131,6 +138,9 @@ class CareRelationshipInline(admin.TabularInline):
     ]
     autocomplete_fields = ["carer", "infant"]
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(IN_A_DRAFT)
 
 
 class ClinicalRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -171,6 +181,9 @@ class InfantAdmin(ClinicalRecordAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [CareRelationshipInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(referral__status=Status.DRAFT)
+
     @admin.display(description="CHI number", ordering="chi_number")
     def chi(self, obj):
         return format_chi(obj.chi_number)
@@ -195,6 +208,14 @@ class CarerAdmin(ClinicalRecordAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [CareRelationshipInline]
 
+    def get_queryset(self, request):
+        # A carer of twins (or siblings) is one person: shown once one of their babies' referrals
+        # is sent, hidden while all of them are drafts.
+        relationships = CareRelationship.objects.filter(carer=OuterRef("pk"))
+        sent = Exists(relationships.exclude(IN_A_DRAFT))
+        drafted = Exists(relationships.filter(IN_A_DRAFT))
+        return super().get_queryset(request).filter(sent | ~drafted)
+
 
 @admin.register(CareRelationship)
 class CareRelationshipAdmin(ClinicalRecordAdmin):
@@ -215,3 +236,6 @@ class CareRelationshipAdmin(ClinicalRecordAdmin):
     ]
     list_select_related = ["carer", "infant"]
     autocomplete_fields = ["carer", "infant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(IN_A_DRAFT)
