@@ -20,3 +20,13 @@ class ServiceAdminConfig(admin_apps.AdminConfig):
 
     default = False  # listed by its full path in INSTALLED_APPS, in place of django.contrib.admin
     default_site = "imhs.admin_site.ServiceAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscovers every app's admin module
+        from django.contrib import admin
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # django-otp's own admin shows any user's QR code (the secret itself). Second factors
+        # are managed by their owners and reset by service leads (imhs.second_factor), only.
+        if admin.site.is_registered(TOTPDevice):
+            admin.site.unregister(TOTPDevice)

@@ -77,6 +77,14 @@ GET_TABLE = {
     # Sign-out is POST only (a link or an image must not sign anyone out).
     "logout": (405, 405, 405, 405, 405, 405),
     "password_change": SIGNED_IN,
+    # The second factor's pages. Staff signed in here have passed it already, so the code page
+    # sends them on; setting up again (replacing the app) is open to anyone signed in.
+    "account": SIGNED_IN,
+    "second_factor_verify": (L, To("home"), To("home"), To("home"), To("home"), L),
+    "second_factor_setup": SIGNED_IN,
+    "second_factor_backup_codes": (405, 405, 405, 405, 405, 405),
+    # Audit events for a date range, as CSV: service leads only.
+    "audit_export": (L, 403, 403, 403, 200, L),
     "password_change_done": SIGNED_IN,
     "password_reset": PUBLIC,
     "password_reset_done": PUBLIC,
@@ -202,33 +210,14 @@ GET_TABLE = {
     "admin:django_tasks_database_dbtaskresult_history": ADMIN_NONE,
     "admin:django_tasks_database_dbtaskresult_delete": ADMIN_NONE,
     "admin:django_tasks_database_dbtaskresult_change": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_config": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_qrcode": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_changelist": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_add": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_history": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_delete": ADMIN_NONE,
-    "admin:otp_totp_totpdevice_change": ADMIN_NONE,
-    "admin:otp_static_staticdevice_changelist": ADMIN_NONE,
-    "admin:otp_static_staticdevice_add": ADMIN_NONE,
-    "admin:otp_static_staticdevice_history": ADMIN_NONE,
-    "admin:otp_static_staticdevice_delete": ADMIN_NONE,
-    "admin:otp_static_staticdevice_change": ADMIN_NONE,
-    "admin:axes_accessattempt_changelist": ADMIN_NONE,
+    # Sign-in lockouts: service leads see them (read only) and clear them (delete).
+    "admin:axes_accessattempt_changelist": ADMIN_LEAD,
     "admin:axes_accessattempt_add": ADMIN_NONE,
-    "admin:axes_accessattempt_history": ADMIN_NONE,
-    "admin:axes_accessattempt_delete": ADMIN_NONE,
-    "admin:axes_accessattempt_change": ADMIN_NONE,
-    "admin:axes_accesslog_changelist": ADMIN_NONE,
-    "admin:axes_accesslog_add": ADMIN_NONE,
-    "admin:axes_accesslog_history": ADMIN_NONE,
-    "admin:axes_accesslog_delete": ADMIN_NONE,
-    "admin:axes_accesslog_change": ADMIN_NONE,
-    "admin:axes_accessfailurelog_changelist": ADMIN_NONE,
-    "admin:axes_accessfailurelog_add": ADMIN_NONE,
-    "admin:axes_accessfailurelog_history": ADMIN_NONE,
-    "admin:axes_accessfailurelog_delete": ADMIN_NONE,
-    "admin:axes_accessfailurelog_change": ADMIN_NONE,
+    "admin:axes_accessattempt_history": ADMIN_LEAD,
+    "admin:axes_accessattempt_delete": ADMIN_LEAD,
+    "admin:axes_accessattempt_change": ADMIN_LEAD,
+    # A lost second factor: service leads reset it from the user's page, by POST only.
+    "admin:imhs_user_reset_second_factor": (L, 403, 403, 405, 405, L),
 }
 
 LEAD_ONLY = (*ADMIN_LEAD[:4], None, L)  # the service lead may (not tried here)
@@ -238,6 +227,8 @@ LEAD_ONLY = (*ADMIN_LEAD[:4], None, L)  # the service lead may (not tried here)
 # The data is what the right person would send, so a missing check would show as a change.
 POST_TABLE = {
     "password_change": ((L, None, None, None, None, L), {}),
+    "second_factor_backup_codes": ((L, None, None, None, None, L), {}),
+    "audit_export": ((L, 403, 403, 403, None, L), {"date_from_0": "1", "date_to_0": "1"}),
     "referrals:new": ((L, None, None, 403, 403, L), {}),
     "referrals:section": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
     "referrals:check": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
@@ -271,8 +262,8 @@ POST_TABLE = {
     "admin:patients_gppractice_delete": (LEAD_ONLY, {"post": "yes"}),
     "admin:patients_infant_delete": (ADMIN_NONE, {"post": "yes"}),
     "admin:referrals_signpostservice_change": (LEAD_ONLY, {}),
-    "admin:otp_totp_totpdevice_delete": (ADMIN_NONE, {"post": "yes"}),
-    "admin:axes_accessattempt_delete": (ADMIN_NONE, {"post": "yes"}),
+    "admin:axes_accessattempt_delete": ((L, 403, 403, 403, None, L), {"post": "yes"}),
+    "admin:imhs_user_reset_second_factor": ((L, 403, 403, 403, None, L), {}),
     "admin:auth_group_add": (ADMIN_NONE, {"name": "Test admins"}),
 }
 

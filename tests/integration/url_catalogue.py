@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -27,7 +27,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_tasks_db.models import DBTaskResult
 
 from referrals import invitations
@@ -170,6 +169,7 @@ URL_KWARGS = {
     },
     "referrals:team_action": lambda w: {**_reference(w), "action": TEAM_ACTION},
     "admin:app_list": lambda w: {"app_label": "referrals"},
+    "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
         "content_type_id": ContentType.objects.get_for_model(Referral).pk,
         "object_id": w.submitted.pk,
@@ -179,8 +179,6 @@ URL_KWARGS = {
         "object_id": w.submitted.pk,
         "action": TEAM_ACTION,
     },
-    "admin:otp_totp_totpdevice_config": lambda w: {"pk": _authenticator(w).pk},
-    "admin:otp_totp_totpdevice_qrcode": lambda w: {"pk": _authenticator(w).pk},
 }
 
 
@@ -222,13 +220,9 @@ def _admin_objects(world, team_member):
             backend_name="default",
             run_after=now,
         ),
-        type(authenticator_for(team_member)): authenticator_for(team_member),
-        StaticDevice: StaticDevice.objects.create(user=team_member, name="Backup codes"),
         AccessAttempt: AccessAttempt.objects.create(
             **access, username="nobody@example.org", failures_since_start=1
         ),
-        AccessLog: AccessLog.objects.create(**access, username="nobody@example.org"),
-        AccessFailureLog: AccessFailureLog.objects.create(**access, username="nobody@example.org"),
     }
 
 
