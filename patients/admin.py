@@ -19,7 +19,7 @@ from patients.models import (
     Infant,
     Postcode,
 )
-from referrals.models import Status
+from referrals.models import Referral, Status
 
 CHI_SEARCH = re.compile(r"^[0-9][0-9 ]{8,12}[0-9]$")
 
@@ -121,10 +121,35 @@ class PostcodeAdmin(ImportFromFileMixin, NoBulkDeleteMixin, admin.ModelAdmin):
 # A draft referral belongs to its referrer: its baby and carers reach the team only when it is
 # sent (as `Referral.objects.visible_to` and the referral admin already say). Without these
 # filters the team could read, and change, an unsent draft's family here (access matrix, issue 8).
-IN_A_DRAFT = Q(infant__referral__status=Status.DRAFT)
+def infants_outside_drafts():
+    """Babies whose referral has been sent (or who have none: a record made by the team)."""
+    referrals = Referral.objects.filter(infant=OuterRef("pk"))
+    return Infant.objects.filter(
+        Exists(referrals.exclude(status=Status.DRAFT)) | ~Exists(referrals)
+    )
 
 
-class CareRelationshipInline(admin.TabularInline):
+def carers_outside_drafts():
+    """A carer of twins (or siblings) is one person: shown once one of their babies can be."""
+    relationships = CareRelationship.objects.filter(carer=OuterRef("pk"))
+    return Carer.objects.filter(
+        Exists(relationships.filter(infant__in=infants_outside_drafts())) | ~Exists(relationships)
+    )
+
+
+class OutsideDraftsChoicesMixin:
+    """The baby and carer a care relationship may point at are those the team can see: a
+    hand-made POST naming a draft's baby is refused like any other id that does not exist."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "infant":
+            kwargs["queryset"] = infants_outside_drafts()
+        elif db_field.name == "carer":
+            kwargs["queryset"] = carers_outside_drafts()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CareRelationshipInline(OutsideDraftsChoicesMixin, admin.TabularInline):
     model = CareRelationship
     extra = 0
     fields = [
@@ -140,7 +165,7 @@ class CareRelationshipInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(IN_A_DRAFT)
+        return super().get_queryset(request).filter(infant__in=infants_outside_drafts())
 
 
 class ClinicalRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -182,7 +207,7 @@ class InfantAdmin(ClinicalRecordAdmin):
     inlines = [CareRelationshipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(referral__status=Status.DRAFT)
+        return super().get_queryset(request).filter(pk__in=infants_outside_drafts().values("pk"))
 
     @admin.display(description="CHI number", ordering="chi_number")
     def chi(self, obj):
@@ -209,16 +234,11 @@ class CarerAdmin(ClinicalRecordAdmin):
     inlines = [CareRelationshipInline]
 
     def get_queryset(self, request):
-        # A carer of twins (or siblings) is one person: shown once one of their babies' referrals
-        # is sent, hidden while all of them are drafts.
-        relationships = CareRelationship.objects.filter(carer=OuterRef("pk"))
-        sent = Exists(relationships.exclude(IN_A_DRAFT))
-        drafted = Exists(relationships.filter(IN_A_DRAFT))
-        return super().get_queryset(request).filter(sent | ~drafted)
+        return super().get_queryset(request).filter(pk__in=carers_outside_drafts().values("pk"))
 
 
 @admin.register(CareRelationship)
-class CareRelationshipAdmin(ClinicalRecordAdmin):
+class CareRelationshipAdmin(OutsideDraftsChoicesMixin, ClinicalRecordAdmin):
     list_display = [
         "carer",
         "infant",
@@ -238,4 +258,4 @@ class CareRelationshipAdmin(ClinicalRecordAdmin):
     autocomplete_fields = ["carer", "infant"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(IN_A_DRAFT)
+        return super().get_queryset(request).filter(infant__in=infants_outside_drafts())

@@ -72,7 +72,8 @@ def w():
         other_sent=other_sent,
         other_relationship=CareRelationshipFactory(),
     )
-    carer = world.sent.infant.care_relationships.get().carer
+    world.sent_relationship = world.sent.infant.care_relationships.get()
+    carer = world.sent_relationship.carer
     world.invitation, world.token = invitations.create(
         world.sent, carer=carer, by=member, send_email=False
     )
@@ -260,8 +261,8 @@ ADMIN_PAGES = [
     Page("admin carer", "lead", lambda w: admin_url(CARER, "change", w.invitation.carer_id),
          lambda w: [(VIEW, CARER, str(w.invitation.carer_id))]),
     Page("admin care relationship", "lead",
-         lambda w: admin_url(RELATIONSHIP, "change", w.relationship.pk),
-         lambda w: [(VIEW, RELATIONSHIP, str(w.relationship.pk))]),
+         lambda w: admin_url(RELATIONSHIP, "change", w.sent_relationship.pk),
+         lambda w: [(VIEW, RELATIONSHIP, str(w.sent_relationship.pk))]),
     Page("admin referral", "lead", lambda w: admin_url(REFERRAL, "change", w.sent.pk),
          ref(VIEW, "sent")),
     Page("admin baby's history", "lead", lambda w: admin_url(INFANT, "history", w.sent.infant_id),
@@ -389,3 +390,21 @@ def test_anonymous_people_are_sent_to_sign_in_and_nothing_is_recorded_as_viewed(
         assert client.get(url).status_code == 302
 
     assert events_since(mark) == []
+
+
+def test_the_admins_search_box_for_babies_is_audited_without_the_search(client, w):
+    sign_in(client, w.lead)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Searchedname",
+            "app_label": "patients",
+            "model_name": "carerelationship",
+            "field_name": "infant",
+        },
+    )
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(actor=w.lead, detail__autocomplete="infant")
+    assert (event.action, event.object_type) == (VIEW, "patients.carerelationship")
+    assert "Searchedname" not in str(event.detail)

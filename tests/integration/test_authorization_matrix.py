@@ -134,8 +134,16 @@ GET_TABLE = {
     "admin:login": EVERYONE_TO("login"),
     # POST only for staff. Signed out, Django's admin sends a GET to its index (not to sign in).
     "admin:logout": (To("admin:index"), 403, 403, 405, 405, To("admin:index")),
-    "admin:password_change": ADMIN_STAFF,
-    "admin:password_change_done": ADMIN_STAFF,
+    # The admin's password pages send staff to the service's own (audited, ends other sessions).
+    "admin:password_change": (L, 403, 403, To("password_change"), To("password_change"), L),
+    "admin:password_change_done": (
+        L,
+        403,
+        403,
+        To("password_change_done"),
+        To("password_change_done"),
+        L,
+    ),
     # Without its query parameters the autocomplete refuses everyone (PermissionDenied).
     "admin:autocomplete": ADMIN_NONE,
     "admin:jsi18n": ADMIN_STAFF,
@@ -398,3 +406,23 @@ def test_a_carer_with_a_sent_referral_stays_in_the_admin(world):
     assert page.status_code == 200
     assert world.submitted.infant.given_name in page.content.decode()
     assert world.draft.infant.given_name not in page.content.decode()
+
+
+def test_a_hand_made_post_cannot_link_a_carer_to_a_drafts_baby(world):
+    client = world.client(SERVICE_LEAD)
+    carer = world.submitted.infant.care_relationships.get().carer
+    before = CareRelationship.objects.count()
+
+    response = client.post(
+        reverse("admin:patients_carerelationship_add"),
+        {
+            "carer": carer.pk,
+            "infant": world.draft.infant.pk,
+            "relationship": "father",
+            "has_parental_responsibility": "on",
+        },
+    )
+
+    assert response.status_code == 200  # the form again, with the error at the field
+    assert "Select a valid choice" in response.content.decode()
+    assert CareRelationship.objects.count() == before
