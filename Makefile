@@ -12,8 +12,11 @@ DB_URL_FILE := build/database_url
 CSS := build/static/css/imhs.css
 # Each command that touches the database reads the URL the set-up settled on.
 WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"
+# The application code bandit scans (not the tests, not migrations: see pyproject.toml).
+BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 
-.PHONY: help run test setup lint fmt check-migrations db browser clean bench bench-eligibility
+.PHONY: help run test setup lint security check-deploy fmt check-migrations db browser clean bench \
+	bench-eligibility
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
@@ -54,6 +57,17 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Bandit on the application code: every finding of medium severity and up, at any confidence.
+security: $(VENV)/.installed
+	$(VENV)/bin/bandit -c pyproject.toml -r $(BANDIT_PATHS) -ll -q
+
+# Django's deployment checks with production settings (DEBUG off, a random key, https): any
+# warning fails. The settings refuse to load at all with an insecure value.
+check-deploy: setup
+	$(WITH_DB) DEBUG=false ALLOWED_HOSTS=imhs.example.org SITE_URL=https://imhs.example.org \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -61,7 +75,7 @@ fmt: $(VENV)/.installed
 check-migrations: setup
 	$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
-test: setup browser lint
+test: setup browser lint security check-deploy
 	@$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Model changes without a migration: run manage.py makemigrations." && exit 1)
 	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ audit event), never the page.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from imhs import audit
@@ -64,7 +64,8 @@ def record_refusal(request, object_type, object_id, *, lookup="pk"):
         AuditAction.ACCESS_DENIED,
         by=request.user,
         object_type=object_type,
-        object_id=str(object_id)[:100],  # the column's size; an admin URL can hold anything
+        # The column's size, and no NUL (PostgreSQL refuses it): an URL can hold anything.
+        object_id=str(object_id).replace("\x00", "")[:100],
         request=request,
         detail={"view": match.view_name if match else "", "lookup": lookup},
     )
@@ -76,7 +77,9 @@ def get_or_404(request, queryset, **lookup):
     through here, so a refused access is recorded once, in one place."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        # ValueError/ValidationError: a value no record could have (a NUL character, which
+        # PostgreSQL refuses; a malformed id). Not there, like any other.
         [(name, value)] = lookup.items()
         record_refusal(request, queryset.model._meta.label_lower, value, lookup=name)
         raise Http404 from None

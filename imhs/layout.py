@@ -25,7 +25,7 @@ a select, a textarea without a count, a text input.
 from crispy_forms import layout as crispy
 from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
 
 __all__ = ["CharacterCount", "Checkboxes", "Fieldset", "Radios", "Submit"]
 
@@ -65,11 +65,16 @@ class _ChoiceGroup(_FieldWithOptions):
     def options(self, form, context, template_pack):
         # Revealed fields are drawn here, inside the conditional block, and nowhere else:
         # crispy records them as rendered, so the rest of the layout skips them.
+        # format_html_join, not SafeString(join): crispy's output is already safe and kept
+        # as it is, and anything that ever was not would be escaped, never trusted.
         revealed = {
-            value: SafeString(
-                "".join(
-                    render_field(item, form, context, template_pack=template_pack) for item in items
-                )
+            value: format_html_join(
+                "",
+                "{}",
+                (
+                    (render_field(item, form, context, template_pack=template_pack),)
+                    for item in items
+                ),
             )
             for value, items in self.reveal.items()
         }

@@ -3,6 +3,8 @@
 import re
 
 from django.contrib import admin
+from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
 from imhs import audit
@@ -24,6 +26,46 @@ from referrals.models import Referral, Status
 CHI_SEARCH = re.compile(r"^[0-9][0-9 ]{8,12}[0-9]$")
 
 
+class AutocompleteSelect(admin_widgets.AutocompleteSelect):
+    """Django's autocomplete box, drawing a refused form again without a 500.
+
+    Django 5.2 looks the submitted ids up as they are, so a hand-made POST with "abc" for a
+    numeric id raised ValueError while the form was drawn again with its errors (form fuzzing,
+    issue 8). Values that cannot be an id are left out of the box: the field's own error
+    already says that choice is not valid.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.get_related_field()
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+def _is_key(key, value):
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete boxes that survive hand-made requests: this admin's `autocomplete_fields`
+    are drawn with the AutocompleteSelect above, and a search of this admin (the list's
+    search box, or another admin's autocomplete box asking it) ignores NUL characters, which
+    PostgreSQL cannot compare (Django's autocomplete view let that ValueError become a 500).
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
 class HealthBoardFilter(admin.SimpleListFilter):
     """Health boards by name (the data holds GSS codes), Lanarkshire first."""
 
@@ -35,6 +77,10 @@ class HealthBoardFilter(admin.SimpleListFilter):
         return sorted(HEALTH_BOARD_NAMES.items(), key=lambda item: item[1] != "Lanarkshire")
 
     def queryset(self, request, queryset):
+        if self.value() and "\x00" in self.value():
+            # A hand-made URL ("%00"): no code has one, and PostgreSQL cannot even compare
+            # such text (a 500 when the list is drawn).
+            return queryset.none()
         if self.value():
             return queryset.filter(**{self.field: self.value()})
         return queryset
@@ -61,7 +107,9 @@ class NoBulkDeleteMixin:
 
 
 @admin.register(GPPractice)
-class GPPracticeAdmin(ImportFromFileMixin, NoBulkDeleteMixin, admin.ModelAdmin):
+class GPPracticeAdmin(
+    SafeAutocompleteMixin, ImportFromFileMixin, NoBulkDeleteMixin, admin.ModelAdmin
+):
     importer = staticmethod(importers.import_gp_practices)
     import_source = 'Public Health Scotland\'s "GP Practice Contact Details and List Sizes"'
     import_columns = importers.GP_PRACTICE_COLUMNS
@@ -149,7 +197,7 @@ class OutsideDraftsChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CareRelationshipInline(OutsideDraftsChoicesMixin, admin.TabularInline):
+class CareRelationshipInline(OutsideDraftsChoicesMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = CareRelationship
     extra = 0
     fields = [
@@ -168,7 +216,7 @@ class CareRelationshipInline(OutsideDraftsChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).filter(infant__in=infants_outside_drafts())
 
 
-class ClinicalRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ClinicalRecordAdmin(SafeAutocompleteMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Patient records: every view and change is audited; records are never deleted here."""
 
     def has_delete_permission(self, request, obj=None):

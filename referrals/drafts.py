@@ -177,6 +177,17 @@ def _section_of(key):
 
 def _typed(data):
     """What was typed, as lists per field (multi-value fields keep every value), without the
-    CSRF token or the version."""
+    CSRF token or the version.
+
+    NUL characters are dropped: PostgreSQL's jsonb cannot hold them (a DataError, so a 500),
+    and the form refuses them anyway: the page shows its error, and nothing else is lost."""
     as_lists = data.getlist if hasattr(data, "getlist") else lambda name: [data[name]]
-    return {name: as_lists(name) for name in data if name not in {"csrfmiddlewaretoken", "version"}}
+    return {
+        _without_nul(name): [_without_nul(value) for value in as_lists(name)]
+        for name in data
+        if name not in {"csrfmiddlewaretoken", "version"}
+    }
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value

@@ -25,6 +25,9 @@ from referrals.models import Referral
 
 def find_referral(request, reference):
     """The referral with this reference, if the signed-in team member may see it (404 if not)."""
+    if "\x00" in reference:
+        # A hand-made URL ("%00"): PostgreSQL cannot even compare such text (a 500).
+        raise Http404
     referrals = Referral.objects.visible_to(request.user).select_related(
         "infant",
         "infant__gp_practice",

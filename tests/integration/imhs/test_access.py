@@ -1,9 +1,14 @@
 """Role-based access: anonymous people sign in first; the wrong role gets 403 and is audited."""
 
 import pytest
+from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory
 from django.urls import reverse
 
+from imhs.access import get_or_404
 from imhs.models import AuditAction, AuditEvent
+from referrals.models import Referral
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +90,14 @@ def test_csrf_failure_gets_a_plain_explanation(referrer):
     response = client.post(reverse("login"), {"username": "x@example.org", "password": "y"})
     assert response.status_code == 403
     assert "Your page had been open too long" in response.content.decode()
+
+
+def test_a_nul_character_in_a_looked_up_reference_is_a_404_and_recorded(team_member):
+    request = RequestFactory().get("/")
+    request.user = team_member
+    request.resolver_match = None
+    with pytest.raises(Http404):
+        get_or_404(request, Referral.objects.all(), reference="IMH-2026-\x0000001")
+    assert connection.is_usable()
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert event.object_id == "IMH-2026-00001"
