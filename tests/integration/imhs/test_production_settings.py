@@ -8,25 +8,12 @@ SameSite session cookie; and an insecure value stops start-up (or fails the depl
 import functools
 import json
 import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[3]
-HOST = "imhs.example.org"
-
-PRODUCTION_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": HOST,
-    "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
-    "SITE_URL": f"https://{HOST}",
-}
+from tests.production import HOST, PRODUCTION_ENV, run_python
 
 # Run in the production interpreter: the settings it loaded, then one request to the start
 # page over https and one sign-in, each response's security headers and cookies as JSON. The
@@ -104,27 +91,10 @@ def session_database_url():
     return f"{parts.scheme}://{parts.netloc}/{connection.settings_dict['NAME']}{query}"
 
 
-def run(args, **env_overrides):
-    """Python in a fresh interpreter with only the basics of this environment: test-only
-    switches (pytest-env's DEBUG, the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) must not leak
-    into a "production" start-up."""
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
-    env["DJANGO_SETTINGS_MODULE"] = "imhs.settings"
-    env.update(env_overrides)
-    env = {k: v for k, v in env.items() if v is not None}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_check_deploy_is_clean_with_production_settings():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
@@ -133,7 +103,7 @@ def test_check_deploy_is_clean_with_production_settings():
 @functools.cache
 def run_probe(database_url):
     """What production settings load and answer: one subprocess for the module's tests."""
-    result = run(["-c", PROBE], **PRODUCTION_ENV, DATABASE_URL=database_url)
+    result = run_python(["-c", PROBE], **PRODUCTION_ENV, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -183,7 +153,7 @@ def test_the_session_and_csrf_cookies_are_secure_httponly_and_samesite(probe):
     ],
 )
 def test_an_insecure_value_stops_start_up(overrides, message):
-    result = run(["manage.py", "check"], **{**PRODUCTION_ENV, **overrides})
+    result = run_python(["manage.py", "check"], **{**PRODUCTION_ENV, **overrides})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
@@ -198,7 +168,7 @@ def test_an_insecure_value_stops_start_up(overrides, message):
 )
 def test_a_weaker_transport_setting_fails_the_deploy_check(overrides, warning):
     # These load (a proxy may do the job), but `make test`'s deploy check refuses them.
-    result = run(
+    result = run_python(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         **{**PRODUCTION_ENV, **overrides},
     )

@@ -1,45 +1,17 @@
 """The settings fail loudly on bad values, and production settings pass Django's deploy check."""
 
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 
 from imhs import settings as imhs_settings
+from tests.production import PRODUCTION_ENV, run_python
 
-ROOT = Path(__file__).resolve().parents[3]
-
-PRODUCTION_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "imhs.example.org",
-    "CSRF_TRUSTED_ORIGINS": "https://imhs.example.org",
-    "SITE_URL": "https://imhs.example.org",
-    "EMAIL_BACKEND": "smtp",
-    "TASKS_BACKEND": "database",
-}
+# What the production tests here also need: email by SMTP and a task queue in the database.
+PRODUCTION_ENV = {**PRODUCTION_ENV, "EMAIL_BACKEND": "smtp", "TASKS_BACKEND": "database"}
 
 
 def run_manage(*args, **env_overrides):
-    """Run manage.py in a fresh interpreter, with only the given settings environment."""
-    # Only the basics of the parent's environment: test-only switches (pytest-env's DEBUG, the
-    # browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) must not leak into a "production" start-up.
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
-    env.update(env_overrides)
-    env = {k: v for k, v in env.items() if v is not None}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python(["manage.py", *args], **env_overrides)
 
 
 def test_production_settings_harden_cookies_and_transport():
