@@ -39,7 +39,7 @@ def verify(request):
         return message
 
     form = SecondFactorCodeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         check=check,
         help_text=(
             "The 6-digit code your authenticator app shows for this service. "
@@ -76,7 +76,7 @@ def setup(request):
         return None
 
     form = SecondFactorCodeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         check=check,
         help_text="The 6-digit code your authenticator app shows after you add this service.",
     )

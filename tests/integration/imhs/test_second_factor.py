@@ -398,3 +398,17 @@ def test_sessions_do_not_survive_in_the_database_after_a_reset(client):
     # The session named them with the old hash: Django flushed it on their next request.
     assert not Session.objects.filter(session_key=key).exists()
     assert DEVICE_ID_SESSION_KEY not in theirs.session
+
+
+@pytest.mark.parametrize("url_name", ["second_factor_verify", "second_factor_setup"])
+def test_sending_no_code_says_what_to_enter(client, url_name):
+    member = TeamMemberFactory(password=PASSWORD)
+    if url_name == "second_factor_verify":
+        authenticator_for(member)
+    password_only(client, member)
+
+    response = client.post(reverse(url_name), {})
+
+    html = response.content.decode()
+    assert "Enter the security code" in html
+    assert "nhsuk-error-summary" in html
