@@ -226,8 +226,8 @@ def _update_practices(practices, now):
     with connection.cursor() as cursor:
         # Only column names (this module's own constant) and placeholders are formatted into
         # the SQL; every value is a query parameter. (ruff S608, bandit B608: checked.)
-        sql = (  # nosec B608
-            f"UPDATE patients_gppractice AS p SET {assignments}, active = true,"  # noqa: S608
+        sql = (
+            f"UPDATE patients_gppractice AS p SET {assignments}, active = true,"  # noqa: S608 # nosec B608
             f" imported_at = %s FROM (VALUES {', '.join([row] * len(practices))})"
             f" AS v(id, {columns}) WHERE p.id = v.id::integer"
         )
