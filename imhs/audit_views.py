@@ -3,7 +3,6 @@
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from imhs import audit, audit_export
@@ -37,5 +36,4 @@ def audit_export_page(request):
         audit_export.csv_chunks(events), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{audit_export.filename(start, end)}"'
-    add_never_cache_headers(response)  # Cache-Control: no-store, among others
     return response

@@ -41,7 +41,7 @@ def is_required(user):
         return False
     if user.is_team or settings.SECOND_FACTOR_FOR_REFERRERS:
         return True
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return authenticator(user) is not None
 
 
 def owes_second_factor(request):
@@ -129,33 +129,28 @@ def verify(request, code):
     user = request.user
     code = (code or "").strip()
     digits = _digits(code)
-    app = authenticator(user)
-    backup = BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
+    # Six digits (spaces allowed) are a code from the app; anything else a backup code.
     if len(digits) == 6 and digits == code.replace(" ", ""):
-        device, method = app, "app"
+        device, method, token = authenticator(user), "app", digits
     else:
-        device, method = backup, "backup code"
+        device = BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
+        method, token = "backup code", code
     if device is not None and (message := throttled_message(device)):
         return None, message
-    if device is not None and device.verify_token(digits if method == "app" else code):
+    accepted = device is not None and device.verify_token(token)
+    if accepted:
         # A new session key for the more trusted session, as at sign-in.
         request.session.cycle_key()
         otp_login(request, device)
-        audit.record(
-            AuditAction.SECOND_FACTOR_VERIFIED,
-            by=user,
-            obj=user,
-            request=request,
-            detail={"method": method},
-        )
-        return device, None
     audit.record(
-        AuditAction.SECOND_FACTOR_FAILED,
+        AuditAction.SECOND_FACTOR_VERIFIED if accepted else AuditAction.SECOND_FACTOR_FAILED,
         by=user,
         obj=user,
         request=request,
         detail={"method": method},
     )
+    if accepted:
+        return device, None
     if method == "app":
         return None, (
             "The code is not right. Enter the 6-digit code your authenticator app shows now"

@@ -59,7 +59,8 @@ def verify(request):
 def setup(request):
     """Set up (or replace) the authenticator app: QR code, the secret to type, then a code."""
     user = request.user
-    if second_factor.authenticator(user) is not None and second_factor.owes_second_factor(request):
+    current = second_factor.authenticator(user)
+    if current is not None and second_factor.owes_second_factor(request):
         # Replacing an app needs the current one: a password alone must not be enough to
         # swap in an attacker's phone.
         return redirect("second_factor_verify")
@@ -94,7 +95,7 @@ def setup(request):
             "next": _next_url(request),
             "qr_code": second_factor.qr_code_data_uri(device),
             "secret": second_factor.secret_for_typing(device),
-            "replacing": second_factor.authenticator(user) is not None,
+            "replacing": current is not None,
         },
     )
 

@@ -9,7 +9,8 @@
 Every closed link (unknown, expired, revoked, locked, sent, re-sent) gets the same page, with
 the same status. Nobody is signed in by these pages: the parent session is not a user.
 
-Every response sends `Referrer-Policy: no-referrer` and `Cache-Control: no-store`. A page with
+Every response sends `Referrer-Policy: no-referrer` (and, like every page, `Cache-Control:
+no-store`, from imhs.middleware.NoStoreMiddleware). A page with
 `no-referrer` makes the browser send `Origin: null` with its own form posts, which Django's CSRF
 check refuses; `NoReferrerCsrfMiddleware` accepts that null origin only when the browser's
 `Sec-Fetch-Site` header does not say the post came from another site (the CSRF token is still
@@ -26,7 +27,6 @@ from django.contrib.auth import logout
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -64,13 +64,12 @@ _csrf_protect = decorator_from_middleware(NoReferrerCsrfMiddleware)
 
 
 def parent_page(view):
-    """No referrer, no caching, GET and POST only, and the CSRF check above."""
+    """No referrer, GET and POST only, and the CSRF check above."""
     checked = _csrf_protect(require_http_methods(["GET", "POST"])(view))
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = checked(request, *args, **kwargs)
-        add_never_cache_headers(response)
         # SecurityMiddleware only sets its (same-origin) policy when none is set.
         response.headers["Referrer-Policy"] = "no-referrer"
         return response

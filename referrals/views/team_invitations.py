@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from imhs.access import get_or_404, team_member_required
@@ -65,7 +64,6 @@ def _link_page(request, referral, invitation, token, *, resent=False):
 
 @team_member_required
 @require_POST
-@never_cache
 @no_referrer
 def invite(request, reference):
     referral = find_referral(request, reference)
@@ -102,7 +100,6 @@ def invite(request, reference):
 
 @team_member_required
 @require_POST
-@never_cache
 @no_referrer
 def resend(request, reference, invitation_id):
     referral = find_referral(request, reference)

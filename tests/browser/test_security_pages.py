@@ -2,6 +2,8 @@
 referral's access log, the audit export (with its errors), and the account page. Accessible,
 no console or CSP errors."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,7 +67,7 @@ def test_a_service_lead_checks_who_opened_a_referral_and_exports_the_audit_trail
     page.get_by_role("button", name="Download CSV").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     check_accessible(page)
-    today = __import__("datetime").date.today()
+    today = datetime.date.today()
     for legend in ("From", "To"):
         group = page.get_by_role("group", name=legend)
         group.get_by_label("Day").fill(str(today.day))
