@@ -100,6 +100,8 @@ GET_TABLE = {
     "parents:open": PUBLIC,
     # Without the parent session: the one "this link does not work" page (404), for everybody.
     "parents:views": (404, 404, 404, 404, 404, 200),
+    # Checking before sending: nothing saved yet, so back to the form.
+    "parents:check": (404, 404, 404, 404, 404, To("parents:views")),
     # Only after sending the views (this parent has not sent yet): the same closed page.
     "parents:sent": (404, 404, 404, 404, 404, 404),
     # --- the referrer's pages (the owner's draft, or their sent referral) ---------------------
@@ -255,7 +257,8 @@ POST_TABLE = {
     "referrals:team_invite_resend": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_revoke": ((L, 403, 403, None, None, L), {}),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
-    "parents:views": ((404, 404, 404, 404, 404, None), {"send": ""}),
+    "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
+    "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
     "admin:referrals_referral_action": (
         (L, 403, 403, None, None, L),
         {"version": "{submitted.version}"},
