@@ -1,6 +1,6 @@
 """Who may open what: every named URL by every kind of visitor, in one table.
 
-The rules (shared/DESIGN.md, "Roles and access"):
+The rules (docs/architecture.md, "Roles and access"):
 
 - anonymous people are sent to sign in for anything that is not public ("login");
 - a signed-in person in the wrong role gets 403;
