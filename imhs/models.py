@@ -247,6 +247,14 @@ class AuthenticatorDevice(TOTPDevice):
             self.key = self.KEY_PLACEHOLDER
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "key", "encrypted_key"}
+        elif not self._state.adding and kwargs.get("update_fields") is None:
+            # django-otp saves the whole row after each code: leaving the encrypted key as stored
+            # means a save racing `rotate_encryption_keys` cannot write back the old key's copy.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "encrypted_key"
+            ]
         super().save(*args, **kwargs)
 
     @property
