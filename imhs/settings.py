@@ -75,7 +75,9 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
 _DEVELOPMENT_ONLY_ENCRYPTION_KEY = base64.urlsafe_b64encode(
     hashlib.sha256(b"imhs: development-only field encryption key, never for real data").digest()
 ).decode("ascii")
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in env.list("FIELD_ENCRYPTION_KEYS", default=[]) if k.strip()
+]
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise ImproperlyConfigured(
