@@ -64,11 +64,12 @@ lint: $(VENV)/.installed
 security: $(VENV)/.installed
 	$(VENV)/bin/bandit -c pyproject.toml -r $(BANDIT_PATHS) -ll -q
 
-# Django's deployment checks with production settings (DEBUG off, a random key, https): any
+# Django's deployment checks with production settings (DEBUG off, random keys, https): any
 # warning fails. The settings refuse to load at all with an insecure value.
 check-deploy: setup
 	$(WITH_DB) DEBUG=false ALLOWED_HOSTS=imhs.example.org SITE_URL=https://imhs.example.org \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet as F; print(F.generate_key().decode())')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 fmt: $(VENV)/.installed
