@@ -133,3 +133,23 @@ def timeline(events):
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class SavedMeanwhile:
+    """A section's answers as another tab saved them, shown beside a stale tab's refused ones."""
+
+    at: object
+    title: str
+    rows: list
+
+
+def saved_meanwhile(referral, section):
+    return SavedMeanwhile(
+        at=referral.updated_at,
+        title=section.title,
+        rows=[
+            (label, value if value not in (None, "") else "Not given")
+            for label, value in section.form_class.summary(referral)
+        ],
+    )

@@ -66,20 +66,33 @@ def stale_message(request, referral):
     )
 
 
-def draft_write(request, referral, write, *, back):
+def draft_write(request, referral, write, *, back, redraw=None):
     """Run `write(by=, version=, request=)` (a `drafts` function) for this page's POST.
 
-    Returns (result, None); or (None, response) when the draft had moved on: a stale tab gets
-    the message and `back()` (a response), a draft sent meanwhile goes to its own page.
+    Returns (result, None); or (None, response) when the draft had moved on: a draft sent
+    meanwhile goes to its own page; a stale tab's save is refused, so that nothing newer is
+    overwritten, but nothing typed is lost either: `redraw(latest)` (pages with a form) draws
+    the page again with what was typed, the answers saved meanwhile beside it and the latest
+    version, so saving again keeps it. Without `redraw`, the message and `back()`.
     """
     try:
         result = write(by=request.user, version=request.POST.get("version"), request=request)
     except drafts.StaleDraft as stale:
+        if redraw is not None:
+            record_view(request, stale.referral)  # nothing written: the page is drawn again
+            return None, redraw(stale.referral)
         stale_message(request, stale.referral)
         return None, back()
     except drafts.NotADraft:
         return None, redirect("referrals:detail", referral.pk)
     return result, None
+
+
+def kept(form):
+    """A refused form as typed, without errors: it was never checked against the latest draft
+    (its errors, if any, show when it is saved again)."""
+    form.errors.clear()
+    return form
 
 
 @referrer_required
@@ -183,6 +196,7 @@ def section(request, pk, slug):
             referral,
             partial(drafts.save_section, referral, key=slug, form=form),
             back=lambda: redirect("referrals:section", pk, slug),
+            redraw=lambda latest: section_page(request, latest, section, kept(form), stale=True),
         )
         if refused:
             return refused
@@ -196,6 +210,11 @@ def section(request, pk, slug):
             # continue": show what was typed without errors for questions not reached yet.
             form.errors.clear()
         form = form or form_class(referral=referral)
+    return section_page(request, referral, section, form)
+
+
+def section_page(request, referral, section, form, *, stale=False):
+    """A section's page; `stale`: what was typed was refused (see `draft_write`)."""
     return render(
         request,
         "referrals/section.html",
@@ -204,6 +223,7 @@ def section(request, pk, slug):
             "section": section,
             "form": form,
             "heading": presenters.baby_heading(referral),
+            "stale": referrer_presenters.saved_meanwhile(referral, section) if stale else None,
         },
     )
 
@@ -235,11 +255,19 @@ def check(request, pk):
             except workflow.SubmissionRefused as refused:
                 refusal = refused.reasons
             except drafts.StaleDraft as stale:
-                stale_message(request, stale.referral)
-                return redirect("referrals:check", pk)
+                # Not sent: the answers changed since this page was drawn. The page again, with
+                # the latest answers to check and any reason typed still in its box.
+                messages.error(
+                    request,
+                    "This referral was changed in another tab or window at "
+                    f"{timezone.localtime(stale.referral.updated_at):%H:%M}, so it has not been "
+                    "sent: check the latest answers below, then send it.",
+                )
             except workflow.TransitionNotAllowed:
                 return redirect("referrals:detail", pk)
         referral.refresh_from_db()
+        referral.infant.refresh_from_db()  # another tab may have changed the baby's answers
+        form = CheckAnswersForm(request.POST, referral=referral)  # what was typed, checked again
         record_view(request, referral)  # refused: the page is drawn again, nothing written
     assessment = assessment_for(referral)
     return render(
