@@ -71,9 +71,7 @@ class CheckAnswersForm(forms.Form):
                     f"Enter why the team should consider this referral although "
                     f"{OVERRIDE_SUBJECTS[rule]} is not in Lanarkshire"
                 )
-                self.reasons_needed.append(
-                    {"id": f"id_{name}", "subject": OVERRIDE_SUBJECTS[rule]}
-                )
+                self.reasons_needed.append({"id": f"id_{name}", "subject": OVERRIDE_SUBJECTS[rule]})
         if Referral.objects.possible_duplicates_of(referral).exists():
             fields.append(Checkboxes("confirm_duplicate"))
         else:

@@ -9,6 +9,7 @@ is audited: a page drawn for a GET is a VIEW; a POST leaves its write's event (C
 from functools import partial
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,11 +21,14 @@ from imhs.access import get_or_404, referrer_required
 from imhs.models import AuditAction
 from referrals import drafts, presenters, referrer_presenters, workflow
 from referrals.assessment import assessment_for
+from referrals.dashboard import pagination, search_condition
 from referrals.forms.answer import AnswerQuestionForm
 from referrals.forms.check import CheckAnswersForm
+from referrals.forms.my_referrals import MyReferralsFilterForm
 from referrals.models import Referral
 from referrals.sections import SECTIONS_BY_SLUG
 
+MY_REFERRALS_PAGE_SIZE = 25
 # The button on a section page that stores what was typed and opens a sub-page.
 PASSING_SAVE = "find_practice"
 
@@ -97,17 +101,56 @@ def kept(form):
 
 @referrer_required
 def my_referrals(request):
+    """The referrer's own referrals, most recently changed first: searched, filtered and paged
+    in the database, so the queries stay the same however many there are."""
+    form = MyReferralsFilterForm(request.GET or None)
+    search, status = form.narrowing()
     referrals = Referral.objects.visible_to(request.user).select_related("infant")
-    rows = presenters.referral_rows(referrals.order_by("-updated_at"))
-    # A list of the referrer's own referrals (babies' initials): one event for the list.
+    if search:
+        referrals = referrals.filter(search_condition(search))
+    if status:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals.order_by("-updated_at", "-pk"), MY_REFERRALS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # A list of the referrer's own referrals: one event for the list (search text not kept).
     audit.record(
         AuditAction.VIEW,
         by=request.user,
         object_type=Referral._meta.label_lower,
         request=request,
-        detail={"list": True, "count": len(rows)},
+        detail={"list": True, "count": page.paginator.count},
     )
-    return render(request, "referrals/my_referrals.html", {"rows": rows})
+    return render(
+        request,
+        "referrals/my_referrals.html",
+        {
+            "form": form,
+            "narrowed": bool(search or status),
+            "rows": referrer_presenters.my_referral_rows(page.object_list),
+            "page": page,
+            "pagination": pagination(page, request.GET),
+            "empty_drafts": drafts.empty_drafts_of(request.user).count(),
+        },
+    )
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def delete_empty_drafts(request):
+    """Delete the referrer's own empty drafts older than a day, after asking (GET)."""
+    if request.method == "POST":
+        count = drafts.delete_empty_drafts(by=request.user, request=request)
+        messages.success(request, f"{_drafts(count)} deleted.")
+        return redirect("referrals:mine")
+    count = drafts.empty_drafts_of(request.user).count()
+    if not count:
+        return redirect("referrals:mine")
+    return render(request, "referrals/delete_empty_drafts.html", {"count": count})
+
+
+def _drafts(count):
+    return "1 empty draft" if count == 1 else f"{count} empty drafts"
 
 
 @referrer_required
