@@ -107,6 +107,8 @@ GET_TABLE = {
     # --- the referrer's pages (the owner's draft, or their sent referral) ---------------------
     "referrals:mine": (L, 200, 200, 403, 403, L),  # each referrer's own list
     "referrals:new": (L, 200, 200, 403, 403, L),
+    # GET asks "are you sure" (or goes back to the list when there is nothing to delete).
+    "referrals:delete_empty_drafts": (L, To("referrals:mine"), To("referrals:mine"), 403, 403, L),
     "referrals:detail": OWN_REFERRAL,
     "referrals:check": OWN_REFERRAL,
     "referrals:submitted": OWN_REFERRAL,  # the sent referral
@@ -240,6 +242,8 @@ POST_TABLE = {
     "second_factor_backup_codes": ((L, None, None, None, None, L), {}),
     "audit_export": ((L, 403, 403, 403, None, L), {"date_from_0": "1", "date_to_0": "1"}),
     "referrals:new": ((L, None, None, 403, 403, L), {}),
+    # Each referrer deletes only their own empty drafts: the world's drafts are not empty.
+    "referrals:delete_empty_drafts": ((L, None, None, 403, 403, L), {}),
     "referrals:section": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
     "referrals:check": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
     "referrals:delete": ((L, None, 404, 403, 403, L), {}),
