@@ -73,7 +73,5 @@ class Command(BaseCommand):
         if link:
             path, born = link
             self.stdout.write("")
-            self.stdout.write(
-                f"Demo parent's secure link (new each run): {site}{path}"
-            )
+            self.stdout.write(f"Demo parent's secure link (new each run): {site}{path}")
             self.stdout.write(f"  the baby's date of birth to enter: {born:%-d %-m %Y}")
