@@ -48,9 +48,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Deleted {deleted} finished task result{'' if deleted == 1 else 's'} "
-            f"(successful after {days} days, failed after {failed_days})."
+            f"(successful after {_plural(days, 'day')}, failed after {_plural(failed_days, 'day')})."
         )
 
 
 def _days(number):
     return datetime.timedelta(days=number)
+
+
+def _plural(number, word):
+    return f"{number} {word}{'' if number == 1 else 's'}"
