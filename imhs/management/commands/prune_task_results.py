@@ -46,10 +46,10 @@ class Command(BaseCommand):
             )
             .delete()
         )
-        self.stdout.write(
-            f"Deleted {deleted} finished task result{'' if deleted == 1 else 's'} "
-            f"(successful after {_plural(days, 'day')}, failed after {_plural(failed_days, 'day')})."
+        kept = (
+            f"successful after {_plural(days, 'day')}, failed after {_plural(failed_days, 'day')}"
         )
+        self.stdout.write(f"Deleted {_plural(deleted, 'finished task result')} ({kept}).")
 
 
 def _days(number):
