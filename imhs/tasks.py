@@ -13,7 +13,7 @@ import smtplib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.template import loader
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,7 +28,7 @@ class EmailNotSent(Exception):
 def deliver(*, subject, body, to):
     """Send one plain-text email now. Called inside a task, never queued itself."""
     try:
-        EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
     except (smtplib.SMTPException, OSError) as exc:
         raise EmailNotSent(type(exc).__name__) from None
 

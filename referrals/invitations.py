@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from imhs import audit
 from imhs.models import AuditAction
+from referrals import notifications  # a module import: it imports this module too
 from referrals.models import DateOfBirthAttempt, ParentInvitation, ParentViews
-from referrals.notifications import queue_parent_invitation
 
 VIEW_FIELDS = (
     "going_well",
@@ -87,7 +87,7 @@ def create(referral, *, carer, by, request=None, send_email=True, show=True):
             detail={"referral": referral.pk, "emailed": invitation.emailed},
         )
         if invitation.emailed:
-            queue_parent_invitation(invitation_id=invitation.pk)
+            notifications.queue_parent_invitation(invitation_id=invitation.pk)
     return invitation, token
 
 

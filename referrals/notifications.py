@@ -24,6 +24,7 @@ from django_tasks import task
 from imhs import audit
 from imhs.models import AuditAction
 from imhs.tasks import deliver
+from referrals import invitations  # a module import: it imports this module too
 from referrals.models import ParentInvitation, Referral
 
 
@@ -106,9 +107,6 @@ def send_parent_invitation(*, invitation_id):
     whose link does not open) and the retry sends one; a second run finds the hash and sends
     nothing. So one invitation never has two live emailed links."""
     now = timezone.now()
-    # Imported here: `referrals.invitations` queues this task.
-    from referrals.invitations import hash_token, link_path
-
     with transaction.atomic():
         invitation = (
             ParentInvitation.objects.select_for_update(of=("self",))
@@ -123,11 +121,11 @@ def send_parent_invitation(*, invitation_id):
         ):
             return
         token = secrets.token_urlsafe(32)
-        invitation.email_token_hash = hash_token(token)
+        invitation.email_token_hash = invitations.hash_token(token)
         invitation.save(update_fields=["email_token_hash"])
         audit.record(AuditAction.CHANGE, obj=invitation, detail={"action": "emailed"})
         context = {
-            "link": _absolute(link_path(token)),
+            "link": _absolute(invitations.link_path(token)),
             "expires_on": invitation.expires_at,
             "service": settings.SERVICE,
         }
