@@ -305,10 +305,16 @@ _EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    # One file per message in EMAIL_FILE_PATH: lets a test read what a separate worker sent.
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 EMAIL_BACKEND = _EMAIL_BACKENDS[
     _choice("EMAIL_BACKEND", _EMAIL_BACKENDS, "console" if DEBUG else "smtp")
 ]
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
+    if not EMAIL_FILE_PATH:
+        raise ImproperlyConfigured("EMAIL_BACKEND=file needs EMAIL_FILE_PATH (a directory).")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = _int("EMAIL_PORT", 587, 1)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -417,6 +423,11 @@ SERVICE = {
 
 # Drafts untouched this long are deleted by `manage.py purge_stale_drafts` (run it daily).
 DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90, 1)
+
+# Finished task results are deleted by `manage.py prune_task_results` (run it daily): successful
+# ones after this many days, failed ones (kept to look into) after the second (ADR 0010).
+TASK_RESULT_RETENTION_DAYS = _int("TASK_RESULT_RETENTION_DAYS", 1, 0)
+TASK_FAILED_RESULT_RETENTION_DAYS = _int("TASK_FAILED_RESULT_RETENTION_DAYS", 14, 0)
 
 # Parents' secure links (issue 7): how long a link lasts, wrong dates of birth allowed before
 # it locks, the per-IP limit on date-of-birth answers across all links, and the idle timeout of

@@ -44,6 +44,8 @@ def test_production_settings_harden_cookies_and_transport():
         ({"DEBUG": "ture"}, "DEBUG='ture' is not a boolean"),
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND='pigeon' is not allowed"),
         ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND='celery' is not allowed"),
+        ({"EMAIL_BACKEND": "file"}, "EMAIL_BACKEND=file needs EMAIL_FILE_PATH"),
+        ({"TASK_RESULT_RETENTION_DAYS": "-1"}, "TASK_RESULT_RETENTION_DAYS must be at least 0"),
         ({"DATABASE_URL": "sqlite:///imhs.db"}, "DATABASE_URL must point at PostgreSQL"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"SITE_URL": "http://imhs.example.org"}, "SITE_URL must be the service's https://"),
