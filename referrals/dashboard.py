@@ -529,7 +529,11 @@ def caption(filters, page):
 
 
 def clear_filters_href(filters):
-    return "?" + urlencode({"queue": filters.queue})
+    """The queue and the search without the filters."""
+    params = {"queue": filters.queue}
+    if filters.search:
+        params["q"] = filters.search
+    return "?" + urlencode(params)
 
 
 def search_keeps(filters):

@@ -191,4 +191,12 @@ def test_the_dashboard_fits_and_a_search_looks_in_every_queue(page, live_server,
     check_the_list_fits(page, 1280, "filtered")
     check_accessible(page)
 
+    # On a phone the rows stack (NHS.UK responsive table) and nothing overflows either.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/team/")
+    screenshot(page, "phone")
+    box = layout(page)
+    assert box["scrollWidth"] <= box["windowWidth"] == 390, box
+    check_accessible(page)
+
     assert console_errors == []
