@@ -245,8 +245,16 @@ def _in_council(codes):
     )
 
 
+# A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
+WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
+
+
 def search_condition(text):
     """Reference, baby's name (every word in the given or family name), CHI, postcode."""
+    if WHOLE_REFERENCE.fullmatch(text):
+        # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
+        # match uses the index where "contains" would read every referral.
+        return Q(reference=text.upper())
     condition = Q(reference__icontains=text)
     words = text.split()
     if words:

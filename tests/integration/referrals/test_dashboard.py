@@ -4,12 +4,13 @@ row content, and a constant number of queries however many referrals there are."
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import Profession
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
-from referrals.dashboard import PAGE_SIZE
+from referrals.dashboard import PAGE_SIZE, search_condition
 from referrals.models import InformationRequest, Referral
 from tests.factories import (
     GPPracticeFactory,
@@ -297,6 +298,22 @@ def searchable():
 )
 def test_search_narrows(team_client, searchable, text):
     assert references(page(team_client, q=text)) == [searchable["wanted"].reference]
+
+
+def test_a_whole_reference_is_looked_up_by_its_index(searchable):
+    """Point 8: a whole reference, in any case, is one lookup in the unique index on
+    `reference` (sequential scans off, so the plan shows whether an index can serve it)."""
+
+    def plan(text):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return Referral.objects.filter(search_condition(text)).explain()
+
+    assert "Index Cond: ((reference)::text = 'IMH-2026-00042'::text)" in plan("imh-2026-00042")
+    assert "Index Cond: ((reference)" not in plan("2026-0004")  # a part: every referral read
+    assert list(Referral.objects.filter(search_condition("imh-2026-00042"))) == [
+        searchable["wanted"]
+    ]
 
 
 def test_search_finding_nothing_says_so(team_client, searchable):
