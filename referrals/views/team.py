@@ -27,10 +27,13 @@ def dashboard(request):
         request=request,
         detail={"list": True},
     )
+    queues = board.queue_links(request.GET, filters, board.queue_counts(referrals, now))
     context = {
         "form": form,
         "filters": filters,
-        "queues": board.queue_links(request.GET, filters, board.queue_counts(referrals, now)),
+        "queues": queues,
+        "matches_elsewhere": board.matches_elsewhere(queues, filters),
+        "search_keeps": board.search_keeps(filters),
         "rows": board.rows(page, timezone.localdate(now)),
         "caption": board.caption(filters, page),
         "pagination": board.pagination(page, request.GET),

@@ -482,8 +482,17 @@ def test_resend_and_revoke(referrer, member, name):
     fuzz_page(staff_client(member), team_page(referral), url)
 
 
-def test_dashboard_filters(member):
-    fuzz_page(staff_client(member), reverse("referrals:dashboard"), method="get")
+def test_dashboard_search_and_filters(member):
+    """Both GET forms (the search and the folded filters), their fields fuzzed together."""
+    client = staff_client(member)
+    url = reverse("referrals:dashboard")
+    fields = {}
+    for submission in read_page(client.get(url)).submissions:
+        if (submission.action, submission.method) == (url, "get"):
+            for name, offered in submission.fields.items():
+                fields.setdefault(name, set()).update(offered)
+    assert {"q", "queue", "status", "priority", "sort"} <= fields.keys()
+    never_a_500(client, url, fields, method="get")
 
 
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())
