@@ -98,10 +98,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response carries the policy and the frame ban, Django's own answers
+    # included (a forged Host's 400 is made inside the middleware that reads the Host; the
+    # development 404). imhs.views.bad_request adds SecurityMiddleware's headers to a 400 made
+    # inside it.
+    "imhs.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside WhiteNoise, so static files keep their cache headers and every page gets no-store.
     "imhs.middleware.NoStoreMiddleware",
+    # A NUL in a query string is a 400 before anything reads it (issue 12, point 3).
+    "imhs.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,8 +120,6 @@ MIDDLEWARE = [
     # sessions, then sends anyone who still owes a second factor to set one up or enter a code.
     "imhs.middleware.SessionLifetimeMiddleware",
     "imhs.middleware.SecondFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, so it sees the authenticated user and can answer a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
 ]
