@@ -6,6 +6,7 @@ variable: a service holding health data about babies must not limp along half-co
 See `.env.example` for every variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -215,6 +216,19 @@ AXES_ENABLE_ADMIN = False
 # outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a
 # client cannot spoof its address by sending its own header. 0 = no proxy: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0, 0)
+# The addresses (or networks) of the proxy that connects to gunicorn: the only peers whose
+# X-Forwarded-Proto gunicorn believes (its `forwarded_allow_ips`, set from here by
+# gunicorn.conf.py). With no proxy trusted, nobody's: a client's own header must not make a
+# plain-http request look like https to Django.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1"])
+for _address in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_address)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS: {_address!r} is not an IP address or network."
+        ) from exc
+FORWARDED_ALLOW_IPS = ",".join(TRUSTED_PROXY_IPS) if TRUSTED_PROXY_COUNT else ""
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
