@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,16 @@ def test_every_cell_of_the_file_header_included_goes_through_safe_cell():
 def test_rows_come_in_chunks():
     chunks = list(csv_chunks(["a"], ([str(n)] for n in range(5)), rows_per_chunk=2))
     assert chunks == ["a\r\n", "0\r\n1\r\n", "2\r\n3\r\n", "4\r\n"]
+
+
+def test_no_other_module_writes_csv():
+    """Every export goes through this writer. The reference-data import's CSV is for
+    PostgreSQL's COPY (exact data for a machine), and bench/ writes synthetic input files."""
+    root = Path(__file__).resolve().parents[3]
+    writers = {
+        str(path.relative_to(root))
+        for package in ("imhs", "patients", "referrals", "scripts")
+        for path in (root / package).rglob("*.py")
+        if "csv.writer(" in path.read_text() or "csv.DictWriter(" in path.read_text()
+    }
+    assert writers == {"imhs/csv_export.py", "patients/importers.py"}
