@@ -8,6 +8,7 @@ See `.env.example` for every variable.
 
 import base64
 import hashlib
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -129,10 +130,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response carries the policy and the frame ban, Django's own answers
+    # included (a forged Host's 400 is made inside the middleware that reads the Host; the
+    # development 404). imhs.views.bad_request adds SecurityMiddleware's headers to a 400 made
+    # inside it.
+    "imhs.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside WhiteNoise, so static files keep their cache headers and every page gets no-store.
     "imhs.middleware.NoStoreMiddleware",
+    # A NUL in a query string is a 400 before anything reads it (issue 12, point 3).
+    "imhs.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,8 +152,6 @@ MIDDLEWARE = [
     # sessions, then sends anyone who still owes a second factor to set one up or enter a code.
     "imhs.middleware.SessionLifetimeMiddleware",
     "imhs.middleware.SecondFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, so it sees the authenticated user and can answer a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -245,6 +252,19 @@ AXES_ENABLE_ADMIN = False
 # outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a
 # client cannot spoof its address by sending its own header. 0 = no proxy: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0, 0)
+# The addresses (or networks) of the proxy that connects to gunicorn: the only peers whose
+# X-Forwarded-Proto gunicorn believes (its `forwarded_allow_ips`, set from here by
+# gunicorn.conf.py). With no proxy trusted, nobody's: a client's own header must not make a
+# plain-http request look like https to Django.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1"])
+for _address in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_address)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS: {_address!r} is not an IP address or network."
+        ) from exc
+FORWARDED_ALLOW_IPS = ",".join(TRUSTED_PROXY_IPS) if TRUSTED_PROXY_COUNT else ""
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
