@@ -536,12 +536,24 @@ def caption(filters, page):
     )
 
 
-def clear_filters_href(filters):
-    """The queue and the search without the filters."""
+def clear_filters_href(filters, search_key=""):
+    """The queue and the search (its key: imhs.search_terms) without the filters."""
     params = {"queue": filters.queue}
-    if filters.search:
-        params["q"] = filters.search
+    if filters.search and search_key:
+        params["s"] = search_key
     return "?" + urlencode(params)
+
+
+# What the search form may send besides its text (search_keeps): never the queue.
+SEARCH_KEEPS = (
+    "status",
+    "referrer_profession",
+    "area",
+    "allocated_to",
+    "priority",
+    "eligibility_outcome",
+    "sort",
+)
 
 
 def search_keeps(filters):

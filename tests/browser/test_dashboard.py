@@ -158,6 +158,8 @@ def test_the_dashboard_fits_and_a_search_looks_in_every_queue(page, live_server,
     page.get_by_label("Search all queues").fill(moved_on.reference)
     page.get_by_role("button", name="Search", exact=True).click()
     results = page.get_by_role("table", name=re.compile(r"^Matches in every queue: "))
+    # The search posts: what was searched for is in no address, only the search's key.
+    expect(page).to_have_url(re.compile(r"/team/\?s=[\w-]+$"))
     row = results.get_by_role("row").filter(has=page.get_by_role("link", name=moved_on.reference))
     expect(row.locator(".nhsuk-tag").first).to_have_text("Accepted")
     expect(results.locator("tbody tr")).to_have_count(1)

@@ -484,16 +484,22 @@ def test_resend_and_revoke(referrer, member, name):
 
 
 def test_dashboard_search_and_filters(member):
-    """Both GET forms (the search and the folded filters), their fields fuzzed together."""
+    """The folded filters (a GET form) with a search typed into the address, and the search
+    form (posted, then its key followed), fuzzed."""
     client = staff_client(member)
     url = reverse("referrals:dashboard")
     fields = {}
+    posted = {}
     for submission in read_page(client.get(url)).submissions:
-        if (submission.action, submission.method) == (url, "get"):
-            for name, offered in submission.fields.items():
-                fields.setdefault(name, set()).update(offered)
-    assert {"q", "queue", "status", "priority", "sort"} <= fields.keys()
-    never_a_500(client, url, fields, method="get")
+        if submission.action != url:
+            continue
+        target = fields if submission.method == "get" else posted
+        for name, offered in submission.fields.items():
+            target.setdefault(name, set()).update(offered)
+    assert {"queue", "status", "priority", "sort"} <= fields.keys()
+    assert "q" in posted
+    never_a_500(client, url, {**fields, "q": set(), "s": set()}, method="get")
+    never_a_500(client, url, posted, method="post")
 
 
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())

@@ -2,9 +2,11 @@
 row content, and a constant number of queries however many referrals there are."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -378,23 +380,67 @@ def test_the_search_form_does_not_send_the_queue_but_keeps_the_filters(team_clie
     assert '<input type="hidden" name="sort" value="newest">' in search_form
 
 
+def search(client, text, **params):
+    """The search form's POST, then the page it leads to: (response, the search's key)."""
+    posted = client.post(URL, {"q": text, **params})
+    assert posted.status_code == 302
+    key = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
+    return page(client, **{"s": key, **params}), key
+
+
 def test_a_search_within_a_chosen_queue_points_to_the_other_queues(team_client, one_in_each_queue):
     wanted = one_in_each_queue["accepted"]
-    response = page(team_client, queue="new", q=wanted.reference)
+    _, key = search(team_client, wanted.reference)
+    response = page(team_client, queue="new", s=key)
     assert references(response) == []
     html = response.content.decode()
     assert "No referrals in this queue match the search and filters." in html
-    assert f'href="?q={wanted.reference}&amp;queue=all">See the 1 in other queues</a>' in html
+    assert f'href="?s={key}&amp;queue=all">See the 1 in other queues</a>' in html
 
 
 def test_the_queue_links_keep_the_search(team_client, one_in_each_queue):
     wanted = one_in_each_queue["in_review"]
-    response = page(team_client, q=wanted.reference)
+    response, key = search(team_client, wanted.reference)
     links = {queue.key: queue.href for queue in response.context["queues"]}
-    assert links["in_review"] == f"?q={wanted.reference}&queue=in_review"
-    assert references(page(team_client, queue="in_review", q=wanted.reference)) == [
-        wanted.reference
-    ]
+    assert links["in_review"] == f"?s={key}&queue=in_review"
+    assert references(page(team_client, queue="in_review", s=key)) == [wanted.reference]
+
+
+def test_what_was_searched_for_never_appears_in_an_address(team_client, one_in_each_queue):
+    """A name or CHI number searched for stays in the session: the form posts, and the
+    redirect, the queue links, the pagination and the filters carry only a random key."""
+    wanted = one_in_each_queue["accepted"]
+    name = wanted.infant.family_name
+    posted = team_client.post(URL, {"q": name, "priority": "routine", "queue": "new"})
+    assert posted.status_code == 302
+    assert name not in posted["Location"]
+    assert "priority=routine" in posted["Location"]  # the filters are kept
+    assert "queue=" not in posted["Location"]  # a search looks in every queue
+    response = team_client.get(posted["Location"])
+    assert wanted.reference in references(response) or not references(response)
+    html = response.content.decode()
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs
+    assert not [href for href in hrefs if name in href]
+    # The search box shows the text (from the session), and the filters' form keeps the key.
+    assert f'value="{name}"' in html
+    key = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
+    assert f'<input type="hidden" name="s" value="{key}">' in html
+    assert 'name="q"' not in html.split("imhs-dashboard-filters")[1]
+    # The key means nothing in another session.
+    other = Client()
+    sign_in(other, TeamMemberFactory())
+    assert f'value="{name}"' not in other.get(URL, {"s": key}).content.decode()
+
+
+def test_an_address_typed_with_the_text_still_searches_and_its_links_carry_a_key(
+    team_client, one_in_each_queue
+):
+    wanted = one_in_each_queue["in_review"]
+    response = page(team_client, q=wanted.reference)
+    assert references(response) == [wanted.reference]
+    links = [queue.href for queue in response.context["queues"]]
+    assert all("s=" in href and wanted.reference not in href for href in links)
 
 
 # --- the filters' summary -----------------------------------------------------------------
@@ -589,6 +635,10 @@ def test_queries_are_constant_whatever_the_number_of_referrals(
     PostcodeFactory(postcode="ML5 9ZZ", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
     make_referrals(count, team_member)
     sign_in(client, team_member)
+    if "q" in params:  # searched as the form does: posted, then the page with the key
+        params = dict(params)
+        posted = client.post(URL, {"q": params.pop("q")})
+        params["s"] = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
 
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(URL, params)

@@ -183,7 +183,8 @@ def test_the_search_form_keeps_the_filters_and_order_but_not_the_queue():
 
 def test_clearing_the_filters_keeps_the_queue_and_the_search():
     filters = dashboard.Filters(queue="all", search="IMH-2026", area="north")
-    assert dashboard.clear_filters_href(filters) == "?queue=all&q=IMH-2026"
+    # The search is kept as its key (imhs.search_terms), never as its text.
+    assert dashboard.clear_filters_href(filters, "k3y") == "?queue=all&s=k3y"
     assert dashboard.clear_filters_href(dashboard.Filters(area="north")) == "?queue=new"
 
 
