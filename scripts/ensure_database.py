@@ -108,8 +108,9 @@ def ensure_roles(kwargs, *, owner, app):
     conn.close()
 
 
-# (%% doubled: psycopg2 parameters.) Every table, view, sequence and function in the public schema not owned by the owner, except
-# extensions' members and sequences that belong to a column (they follow their table).
+# Every table, view, sequence and function in the public schema not owned by the owner, except
+# extensions' members and sequences that belong to a column (they follow their table). The %%
+# are doubled for psycopg2's parameters.
 NOT_OWNED = """
 SELECT format('ALTER %%s %%s OWNER TO %%I',
               CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
