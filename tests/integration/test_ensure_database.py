@@ -149,16 +149,3 @@ def test_it_makes_the_two_roles_and_hands_the_database_and_its_tables_to_the_own
             cursor.execute(f'DROP ROLE IF EXISTS "{owner}"')
             cursor.execute(f'DROP ROLE IF EXISTS "{app}"')
         maintenance.close()
-
-
-def test_only_migrate_and_the_tests_get_the_owner_role():
-    """`make run` (runserver, seed_demo) and every other target connect as the app role."""
-    makefile = (ROOT / "Makefile").read_text()
-    with_owner = [line.strip() for line in makefile.splitlines() if "$(WITH_OWNER_DB)" in line]
-
-    assert with_owner == [
-        "@$(WITH_OWNER_DB) DEBUG=true $(PY) manage.py migrate --no-input -v 0",
-        "$(WITH_OWNER_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)",
-    ]
-    assert 'WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"\n' in makefile
-    assert "DATABASE_OWNER_URL" not in makefile.split("WITH_OWNER_DB = ", 1)[0]
