@@ -184,6 +184,21 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60, 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Two roles (docs/security.md): DATABASE_URL is the application's role, which owns nothing.
+# DATABASE_OWNER_URL, given only to `manage.py migrate` (and the test suite), is the role that
+# owns the tables: migrate runs wholly as it (imhs/management/commands/migrate.py), then grants
+# the app role what it needs, and on the audit trail only SELECT and INSERT. Without
+# DATABASE_OWNER_URL there is one role, as before: it works, but it can TRUNCATE the audit trail.
+DATABASE_OWNER = None
+DATABASE_APP_ROLE = None
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASE_OWNER = env.db("DATABASE_OWNER_URL")
+    if DATABASE_OWNER["USER"] != DATABASES["default"]["USER"]:
+        DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+        if not DATABASE_APP_ROLE:
+            raise ImproperlyConfigured(
+                "DATABASE_URL must name the application's role when DATABASE_OWNER_URL is set."
+            )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -401,22 +416,35 @@ USE_TZ = True
 # --- Logging -----------------------------------------------------------------------------
 
 LOG_LEVEL = _choice("LOG_LEVEL", {"debug", "info", "warning", "error"}, "info").upper()
+AUDIT_LOG_FILE = env.str("AUDIT_LOG_FILE", default="")
 # Every handler and the loggers that log request paths redact parents' link tokens.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_parent_links": {"()": "imhs.logging.RedactParentLinks"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json_line": {"format": "%(message)s"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact_parent_links"],
-        }
+        },
+        # A copy of every audit event, one JSON line each (imhs.audit), for a log shipper: to
+        # AUDIT_LOG_FILE (reopened when logrotate moves it) if set, else to standard error.
+        "audit": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": AUDIT_LOG_FILE}
+            if AUDIT_LOG_FILE
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json_line"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "imhs.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["redact_parent_links"]},
         "django.server": {
             "handlers": ["console"],
