@@ -22,15 +22,17 @@ from django.utils.html import format_html, format_html_join
 from imhs import audit
 from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin
-from imhs.models import REFERRER_PROFESSIONS, AuditAction, Profession
+from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
-from referrals import workflow
+from referrals import presenters, team_presenters, workflow
+from referrals.dashboard import ELIGIBILITY_LABELS
 from referrals.drafts import parse_version
 from referrals.forms import about_you, consent
 from referrals.forms.triage import FORMS as ACTION_FORMS
 from referrals.models import (
+    AppointmentPlace,
     InformationRequest,
     Referral,
     ReferralEvent,
@@ -60,11 +62,27 @@ class ReferrerProfessionFilter(admin.SimpleListFilter):
     parameter_name = "referrer_profession"
 
     def lookups(self, request, model_admin):
-        return [(p.value, p.label) for p in Profession if p in REFERRER_PROFESSIONS]
+        return about_you.PROFESSION_CHOICES
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(referrer_profession=self.value())
+        return queryset
+
+
+class EligibilityFilter(admin.SimpleListFilter):
+    """The outcomes in the team dashboard's words (the column stores the eligibility module's
+    codes, which Django's own filter would list as they are)."""
+
+    title = "eligibility outcome"
+    parameter_name = "eligibility_outcome"
+
+    def lookups(self, request, model_admin):
+        return [(outcome, label) for outcome, (label, _tag) in ELIGIBILITY_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(eligibility_outcome=self.value())
         return queryset
 
 
@@ -163,14 +181,14 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "baby",
         "status",
         "received",
-        "eligibility_outcome",
+        "outcome",
         "priority",
         "allocated_to",
         "possible_duplicate",
     ]
     list_filter = [
         StatusFilter,
-        "eligibility_outcome",
+        EligibilityFilter,
         "priority",
         "possible_duplicate",
         ReferrerProfessionFilter,
@@ -200,7 +218,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "waiting",
                     "infant",
                     "chi",
-                    "eligibility_outcome",
+                    "outcome",
                     "eligibility_checks",
                     "possible_duplicate",
                     "residence_override_reason",
@@ -232,7 +250,13 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Referrer",
-            {"fields": ["referrer", "submitted_by", *about_you.FIELDS]},
+            {
+                "fields": [
+                    "referrer",
+                    "submitted_by",
+                    *("profession" if f == "referrer_profession" else f for f in about_you.FIELDS),
+                ]
+            },
         ),
         (
             "Concerns",
@@ -268,7 +292,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Consent and the family's views",
-            {"fields": consent.FIELDS},
+            {"fields": ["places" if f == "appointment_places" else f for f in consent.FIELDS]},
         ),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at", "version"]}),
     ]
@@ -314,10 +338,18 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             f"{obj.breach_date:%-d %B %Y}"
         )
 
+    # The service's words for the codes the columns store, from where the team's pages take
+    # them (the dashboard's outcome labels, the referral page's rule titles and check tags, the
+    # referrer's form's choices), so the admin never shows "needs_review" or "health_visitor".
+
+    @admin.display(description="eligibility outcome", ordering="eligibility_outcome")
+    def outcome(self, obj):
+        return ELIGIBILITY_LABELS.get(obj.eligibility_outcome, ("Not assessed", ""))[0]
+
     @admin.display(description="eligibility checks at submission")
     def eligibility_checks(self, obj):
-        checks = (obj.eligibility or {}).get("checks", [])
-        if not checks:
+        assessment = team_presenters.stored_assessment(obj)
+        if assessment is None:
             return "-"
         return format_html(
             "<ul>{}</ul>",
@@ -325,11 +357,19 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 "",
                 "<li><strong>{}</strong> ({}): {}</li>",
                 (
-                    (check.get("rule", ""), check.get("outcome", ""), check.get("message", ""))
-                    for check in checks
+                    (row.title, row.tag_label, row.message)
+                    for row in presenters.eligibility(assessment, obj)["rows"]
                 ),
             ),
         )
+
+    @admin.display(description="referrer's profession")
+    def profession(self, obj):
+        return dict(about_you.PROFESSION_CHOICES).get(obj.referrer_profession, "-")
+
+    @admin.display(description="where appointments could be")
+    def places(self, obj):
+        return ", ".join(AppointmentPlace(place).label for place in obj.appointment_places) or "-"
 
     def get_readonly_fields(self, request, obj=None):
         # Everything: decisions are made through the workflow actions, never by editing fields.
@@ -427,13 +467,12 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             if form.is_valid():
                 try:
                     updated = form.apply(obj, by=request.user, version=version, request=request)
-                except workflow.StaleVersion as stale:
-                    # Still allowed (the workflow checks that first), but on a changed referral.
-                    form.add_error(None, stale.message)
-                    obj, version = stale.referral, stale.referral.version
                 except workflow.Conflict as conflict:
-                    messages.error(request, conflict.message)
-                    return HttpResponseRedirect(self.change_url(obj))
+                    # Someone acted first, or the referral changed since the page was opened:
+                    # the form is drawn again with who did what, the latest status and all
+                    # that was typed (an explanation can be long), to send again or copy.
+                    form.add_error(None, conflict.message)
+                    obj, version = conflict.referral, conflict.referral.version
                 except ValueError as error:
                     form.add_error(None, str(error))
                 else:
@@ -454,6 +493,8 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "original": obj,
             "baby": obj.infant.full_name,
             "form": form,
+            # An action no longer open keeps its typed text on show, without a button to send.
+            "can_send": workflow.allowed(obj, action),
             "version": version,
             "change_url": self.change_url(obj),
             "changelist_url": reverse(
