@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,6 +14,19 @@ from imhs import admin_lockouts, audit, second_factor  # noqa: F401 (registers l
 from imhs.access import record_refusal
 from imhs.forms import UserAdminCreationForm
 from imhs.models import AuditAction, AuditEvent, User
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose boxes have names. Django writes each field's label once, as a
+    column heading, which names none of the row's boxes for a screen reader (axe's `label`
+    and `select-name`): each box is named by its field's label."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The form class is made for this call, its fields with it: nothing shared is changed.
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+        return formset
 
 
 class AuditedAdminMixin:

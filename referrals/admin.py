@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 
 from imhs import audit
 from imhs.access import deny, record_refusal
-from imhs.admin import AuditedAdminMixin
+from imhs.admin import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
@@ -118,7 +118,7 @@ class InformationRequestInline(ReadOnlyInline):
     fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
 
 
-class TeamNoteInline(admin.TabularInline):
+class TeamNoteInline(LabelledTabularInline):
     """Existing notes read only; the empty row adds one through workflow.add_note (see
     ReferralAdmin.save_formset). Notes are never changed or deleted."""
 
@@ -140,6 +140,7 @@ class TeamNoteInline(admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "text":
             field.required = False  # an empty row adds nothing
+            field.label = "team note"  # the column's heading, and the box's name
             field.widget.attrs["rows"] = 3
         return field
 
