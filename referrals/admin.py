@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from imhs import audit
 from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin, LabelledTabularInline
+from imhs.fields import PARTS, DateInputWidget
 from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
@@ -167,6 +168,35 @@ class ReferralAdminForm(forms.ModelForm):
             self.data[self.add_prefix("opened_version")] = self.instance.version
             raise ValidationError(workflow.StaleVersion(self.instance).message, code="stale")
         return cleaned
+
+
+class LabelledDateWidget(DateInputWidget):
+    """The team's date boxes as the admin draws them: each box with its label ("Day",
+    "Month", "Year"). On the team's pages the NHS.UK template pack writes those labels; the
+    admin's action page draws the widget itself."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        return format_html_join(
+            "",
+            '<span class="imhs-date-part"><label for="{}">{}</label>{}</span>',
+            (
+                (
+                    box["attrs"].get("id", ""),
+                    self.part_label(part),
+                    widget.render(box["name"], box["value"], box["attrs"], renderer),
+                )
+                for part, box, widget in zip(PARTS, boxes, self.widgets, strict=True)
+            ),
+        )
+
+
+def admin_action_form(form):
+    """A triage form drawn in the admin: its date boxes labelled (see LabelledDateWidget)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, DateInputWidget):
+            field.widget = LabelledDateWidget(attrs=field.widget.attrs)
+    return form
 
 
 ACTION_PATH = "<path:object_id>/action/<str:action>/"
@@ -464,7 +494,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             deny(request, obj)
         if request.method == "POST":
             version = request.POST.get("version")
-            form = form_class(request.POST, referral=obj)
+            form = admin_action_form(form_class(request.POST, referral=obj))
             if form.is_valid():
                 try:
                     updated = form.apply(obj, by=request.user, version=version, request=request)
@@ -486,7 +516,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             audit.record(AuditAction.VIEW, by=request.user, obj=obj, request=request)
             opened = parse_version(request.GET.get("version"))
             version = opened if opened > 0 else obj.version
-            form = form_class(referral=obj)
+            form = admin_action_form(form_class(referral=obj))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{form.title}: {obj.reference}",

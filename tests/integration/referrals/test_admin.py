@@ -172,7 +172,8 @@ def test_the_change_page_shows_the_services_words_not_codes(client, team_member)
     assert "Who the baby lives with (Met)" in text
     assert "Eligibility outcome: Eligible" in text
     assert "At home, At a clinic" in text
-    for code in ("health_visitor", "(pass)", "age (", ": eligible", "home, clinic"):
+    assert "Draft → Submitted" in text  # each row of the history names its step
+    for code in ("health_visitor", "(pass)", "age (", ": eligible", "home, clinic", "submitted"):
         assert code not in text
 
 
@@ -644,3 +645,16 @@ def test_a_signpost_service_in_use_is_never_deleted(client, service_lead, team_m
 
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert SignpostService.objects.filter(pk=service.pk).exists()
+
+
+def test_an_action_pages_date_boxes_are_labelled(client, team_member):
+    """Issue 12, point 17 (axe `label`): the team's date boxes had no labels in the admin."""
+    referral = in_review(team_member)
+    workflow.accept(referral, by=team_member, version=referral.version, priority="routine")
+    sign_in(client, team_member)
+
+    page = client.get(action_url(referral, "close")).content.decode()
+
+    for part in ("day", "month", "year"):
+        assert f'<label for="close-closed_on_{part}">{part.capitalize()}</label>' in page
+        assert f'id="close-closed_on_{part}"' in page
