@@ -1,7 +1,7 @@
 """The admin in a real browser (issue 12, points 13-17): a service lead goes from the admin's
 index to the referrals list and its filters, a referral's page and its workflow buttons, a
 decline refused because a colleague acted first (what was typed is kept), and the babies' and
-carers' records.
+carers' records, and a new care relationship's form.
 
 Every page passes axe (WCAG 2.x A/AA) and logs nothing to the console: no CSP violation,
 script error or failed request, before axe runs or after.
@@ -128,3 +128,9 @@ def test_a_service_lead_triages_in_the_admin_accessibly_and_within_the_csp(
         page.get_by_role("link", name=record.full_name, exact=True).first.click()
         expect(page.get_by_role("heading", level=2, name=str(record))).to_be_visible()
         check_page(page, console_errors)
+
+    # A new care relationship: the empty autocomplete boxes are named by their labels.
+    page.goto(f"{live_server.url}/admin/patients/carerelationship/add/")
+    expect(page.get_by_role("combobox", name="Carer:")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Infant:")).to_be_visible()
+    check_page(page, console_errors)
