@@ -479,10 +479,11 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         """One workflow action, with the team page's own form (referrals.forms.triage): GET
         shows the form, POST calls the workflow through it.
 
-        An action no longer open (someone acted first) is refused with who did what and when,
-        back on the change page. An action from a page opened before the referral last changed
-        is drawn again with that message, the latest status and what was typed, to check and
-        send again.
+        A refused action is drawn again with the workflow's message (the team page's words),
+        the latest status and everything typed: one no longer open (someone acted first) says
+        who did what and when, with no button to send (the text can still be copied); one from
+        a page opened before the referral last changed can be checked and sent again. Opening
+        an action no longer open goes back to the change page with the message.
         """
         form_class = ACTION_FORMS.get(action)
         obj = self.get_object(request, object_id)
