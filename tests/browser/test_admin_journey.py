@@ -35,7 +35,7 @@ def check_page(page, console_errors):
     assert console_errors == [], page.url
 
 
-def below(page, locator, other):
+def below(locator, other):
     """Every box of `locator` starts below the bottom of `other`'s box."""
     bottom = other.bounding_box()
     return all(box.bounding_box()["y"] >= bottom["y"] + bottom["height"] for box in locator.all())
@@ -81,7 +81,7 @@ def test_a_service_lead_triages_in_the_admin_accessibly_and_within_the_csp(
     expect(page.get_by_role("heading", level=2, name=referral.reference)).to_be_visible()
     buttons = page.locator(".object-tools a")
     expect(buttons).to_have_count(5)
-    assert below(page, buttons, page.get_by_role("heading", level=2, name=referral.reference))
+    assert below(buttons, page.get_by_role("heading", level=2, name=referral.reference))
     expect(page.locator(".field-profession")).to_contain_text("Health visitor")
     expect(page.locator(".field-eligibility_checks")).to_contain_text("Age (Met)")
     expect(page.get_by_role("textbox", name="Team note")).to_be_visible()
