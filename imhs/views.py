@@ -1,13 +1,15 @@
 """Public pages, the signed-in home, and the account pages (sign in, sign out, passwords)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from imhs import audit
@@ -24,6 +26,17 @@ from imhs.models import AuditAction, User
 def csrf_failure(request, reason=""):
     """A form sent from a page left open too long: explain, in words, instead of Django's page."""
     return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request, exception):
+    """The 400 page (a forged Host header, a NUL in a query string, too many fields...).
+
+    With SECURE_SSL_REDIRECT on, Django's SecurityMiddleware itself reads the Host to build its
+    redirect, so a forged Host is answered from inside it, before it could add its headers: they
+    are added here (the outer middleware adds the policy and the frame ban)."""
+    response = defaults.bad_request(request, exception)
+    add_never_cache_headers(response)
+    return SecurityMiddleware(lambda _request: response).process_response(request, response)
 
 
 def favicon(request):
@@ -99,20 +112,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    # The email (templates registration/password_reset_*.txt) is built by the task
+    # `imhs.tasks.send_password_reset`, from the configured SITE_URL.
 
     def form_valid(self, form):
         # The page says the same whether or not the address has an account (no enumeration),
         # and the audit event names no one.
         audit.record(AuditAction.PASSWORD_RESET_REQUESTED, request=self.request)
         return super().form_valid(form)
-
-    @property
-    def extra_email_context(self):
-        # The configured address, never the request's Host header: a forged Host would
-        # otherwise send a real reset token to an attacker's site.
-        return {"site_url": settings.SITE_URL.rstrip("/")}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -6,10 +6,7 @@ action that is no longer allowed (someone acted first, a stale page, a double cl
 TransitionNotAllowed, which views turn into a friendly message.
 """
 
-from functools import partial
-
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from imhs import audit
@@ -25,7 +22,7 @@ from referrals.models import (
     Status,
     TeamNote,
 )
-from referrals.notifications import send_referrer_update, send_submission_acknowledgement
+from referrals.notifications import queue_referral_email
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -231,13 +228,7 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
         )
         if locked.parent_views_method == ParentViewsMethod.SECURE_LINK:
             invitations.invite_at_submission(locked, by=by)
-        transaction.on_commit(
-            partial(
-                send_submission_acknowledgement,
-                referral_id=locked.pk,
-                sign_in_path=reverse("referrals:detail", args=[locked.pk]),
-            )
-        )
+        queue_referral_email(referral_id=locked.pk, kind="received")
     return locked
 
 
@@ -280,7 +271,7 @@ def _apply(
             detail={"action": action, **(detail or {})},
         )
         if notify:
-            transaction.on_commit(partial(send_referrer_update, referral_id=locked.pk, kind=notify))
+            queue_referral_email(referral_id=locked.pk, kind=notify)
     referral.version = locked.version
     return locked
 

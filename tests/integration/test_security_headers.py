@@ -8,6 +8,8 @@ and a `Referrer-Policy`; and every page that shows personal data must not be sto
 browser or a proxy (`Cache-Control: no-store`), which has its own tests below.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,6 +48,7 @@ PUBLIC_PAGES_SIGNED_IN = sorted(NO_STORE_EXEMPT - {"login"})  # login redirects 
 
 # Pages no GET of the matrix answers with 200, reached as their users reach them.
 OTHER_PAGES = [
+    "parents:check",  # after saving views to send
     "parents:sent",  # after sending the views
     "password_reset_confirm",  # the token-free page a valid link redirects to
     "referrals:team_reassess",  # POST: today's eligibility, on the referral's page
@@ -84,7 +87,13 @@ def fetch_other_pages(world):
     reassess = team.post(world.url("referrals:team_reassess"))
     # The parent sends their views, then sees what happens next.
     parent = world.client(PARENT)
-    sent = parent.post(reverse("parents:views"), {"going_well": "Synthetic words.", "send": ""})
+    checking = parent.post(
+        reverse("parents:views"), {"going_well": "Synthetic words.", "check": ""}
+    )
+    assert checking.status_code == 302, "the parent's views were not saved"
+    check = parent.get(checking["Location"])
+    version = re.search(r'name="version" value="([^"]+)"', check.content.decode()).group(1)
+    sent = parent.post(checking["Location"], {"version": version, "send": ""})
     assert sent.status_code == 302, "the parent's views were not sent"
     # A second carer of the baby, who has no link yet: the team makes one.
     second = CareRelationshipFactory(
@@ -95,6 +104,7 @@ def fetch_other_pages(world):
     reset = world.client(ANONYMOUS)
     assert reset.get(world.url("password_reset_confirm")).status_code == 302
     pages = [
+        ("parents:check", check),
         ("parents:sent", parent.get(sent["Location"])),
         ("password_reset_confirm", reset.get(set_password_url(world))),
         ("referrals:team_reassess", reassess),
@@ -185,3 +195,48 @@ def test_exemptions_are_public_pages():
     """Only pages everybody may see can be exempt from no-store."""
     for name in NO_STORE_EXEMPT:
         assert viewer(name) == ANONYMOUS, name
+
+
+# --- Django's own answers (issue 12, point 7) -----------------------------------------------
+
+
+def every_header_problem(name, response):
+    problems = header_problems(name, response)
+    if response.get("X-Frame-Options") != "DENY":
+        problems.append(f"{name}: no X-Frame-Options: DENY")
+    if response.get("Cross-Origin-Opener-Policy") != "same-origin":
+        problems.append(f"{name}: no Cross-Origin-Opener-Policy")
+    return problems
+
+
+@pytest.mark.parametrize("ssl_redirect", [False, True])
+def test_the_400_page_for_a_forged_host_carries_the_security_headers(
+    client, settings, ssl_redirect
+):
+    """Django answers a Host not in ALLOWED_HOSTS from the middleware that first reads the Host:
+    CommonMiddleware, or SecurityMiddleware itself when it redirects to https."""
+    settings.ALLOWED_HOSTS = ["imhs.example.org"]
+    settings.SECURE_SSL_REDIRECT = ssl_redirect
+
+    response = client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert "Sorry, the service could not read that address" in response.content.decode()
+    assert every_header_problem("forged Host", response) == []
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_development_404_pages_carry_the_security_headers(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert every_header_problem("404 with DEBUG on", response) == []
+
+
+def test_404_pages_carry_the_security_headers(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert every_header_problem("404", response) == []
