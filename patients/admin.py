@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
 from imhs import audit
-from imhs.admin import AuditedAdminMixin
+from imhs.admin import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from patients import importers, postcodes
 from patients.admin_imports import ImportFromFileMixin
@@ -190,7 +190,9 @@ class OutsideDraftsChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CareRelationshipInline(OutsideDraftsChoicesMixin, SafeAutocompleteMixin, admin.TabularInline):
+class CareRelationshipInline(
+    OutsideDraftsChoicesMixin, SafeAutocompleteMixin, LabelledTabularInline
+):
     model = CareRelationship
     extra = 0
     fields = [

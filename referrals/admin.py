@@ -21,16 +21,19 @@ from django.utils.html import format_html, format_html_join
 
 from imhs import audit
 from imhs.access import deny, record_refusal
-from imhs.admin import AuditedAdminMixin
-from imhs.models import REFERRER_PROFESSIONS, AuditAction, Profession
+from imhs.admin import AuditedAdminMixin, LabelledTabularInline
+from imhs.fields import PARTS, DateInputWidget
+from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
-from referrals import workflow
+from referrals import presenters, team_presenters, workflow
+from referrals.dashboard import ELIGIBILITY_LABELS
 from referrals.drafts import parse_version
 from referrals.forms import about_you, consent
 from referrals.forms.triage import FORMS as ACTION_FORMS
 from referrals.models import (
+    AppointmentPlace,
     InformationRequest,
     Referral,
     ReferralEvent,
@@ -60,11 +63,27 @@ class ReferrerProfessionFilter(admin.SimpleListFilter):
     parameter_name = "referrer_profession"
 
     def lookups(self, request, model_admin):
-        return [(p.value, p.label) for p in Profession if p in REFERRER_PROFESSIONS]
+        return about_you.PROFESSION_CHOICES
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(referrer_profession=self.value())
+        return queryset
+
+
+class EligibilityFilter(admin.SimpleListFilter):
+    """The outcomes in the team dashboard's words (the column stores the eligibility module's
+    codes, which Django's own filter would list as they are)."""
+
+    title = "eligibility outcome"
+    parameter_name = "eligibility_outcome"
+
+    def lookups(self, request, model_admin):
+        return [(outcome, label) for outcome, (label, _tag) in ELIGIBILITY_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(eligibility_outcome=self.value())
         return queryset
 
 
@@ -100,7 +119,7 @@ class InformationRequestInline(ReadOnlyInline):
     fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
 
 
-class TeamNoteInline(admin.TabularInline):
+class TeamNoteInline(LabelledTabularInline):
     """Existing notes read only; the empty row adds one through workflow.add_note (see
     ReferralAdmin.save_formset). Notes are never changed or deleted."""
 
@@ -122,6 +141,7 @@ class TeamNoteInline(admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "text":
             field.required = False  # an empty row adds nothing
+            field.label = "team note"  # the column's heading, and the box's name
             field.widget.attrs["rows"] = 3
         return field
 
@@ -150,6 +170,35 @@ class ReferralAdminForm(forms.ModelForm):
         return cleaned
 
 
+class LabelledDateWidget(DateInputWidget):
+    """The team's date boxes as the admin draws them: each box with its label ("Day",
+    "Month", "Year"). On the team's pages the NHS.UK template pack writes those labels; the
+    admin's action page draws the widget itself."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        return format_html_join(
+            "",
+            '<span class="imhs-date-part"><label for="{}">{}</label>{}</span>',
+            (
+                (
+                    box["attrs"].get("id", ""),
+                    self.part_label(part),
+                    widget.render(box["name"], box["value"], box["attrs"], renderer),
+                )
+                for part, box, widget in zip(PARTS, boxes, self.widgets, strict=True)
+            ),
+        )
+
+
+def admin_action_form(form):
+    """A triage form drawn in the admin: its date boxes labelled (see LabelledDateWidget)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, DateInputWidget):
+            field.widget = LabelledDateWidget(attrs=field.widget.attrs)
+    return form
+
+
 ACTION_PATH = "<path:object_id>/action/<str:action>/"
 
 
@@ -163,14 +212,14 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "baby",
         "status",
         "received",
-        "eligibility_outcome",
+        "outcome",
         "priority",
         "allocated_to",
         "possible_duplicate",
     ]
     list_filter = [
         StatusFilter,
-        "eligibility_outcome",
+        EligibilityFilter,
         "priority",
         "possible_duplicate",
         ReferrerProfessionFilter,
@@ -200,7 +249,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "waiting",
                     "infant",
                     "chi",
-                    "eligibility_outcome",
+                    "outcome",
                     "eligibility_checks",
                     "possible_duplicate",
                     "residence_override_reason",
@@ -232,7 +281,13 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Referrer",
-            {"fields": ["referrer", "submitted_by", *about_you.FIELDS]},
+            {
+                "fields": [
+                    "referrer",
+                    "submitted_by",
+                    *("profession" if f == "referrer_profession" else f for f in about_you.FIELDS),
+                ]
+            },
         ),
         (
             "Concerns",
@@ -268,7 +323,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
         (
             "Consent and the family's views",
-            {"fields": consent.FIELDS},
+            {"fields": ["places" if f == "appointment_places" else f for f in consent.FIELDS]},
         ),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at", "version"]}),
     ]
@@ -314,10 +369,18 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             f"{obj.breach_date:%-d %B %Y}"
         )
 
+    # The service's words for the codes the columns store, from where the team's pages take
+    # them (the dashboard's outcome labels, the referral page's rule titles and check tags, the
+    # referrer's form's choices), so the admin never shows "needs_review" or "health_visitor".
+
+    @admin.display(description="eligibility outcome", ordering="eligibility_outcome")
+    def outcome(self, obj):
+        return ELIGIBILITY_LABELS.get(obj.eligibility_outcome, ("Not assessed", ""))[0]
+
     @admin.display(description="eligibility checks at submission")
     def eligibility_checks(self, obj):
-        checks = (obj.eligibility or {}).get("checks", [])
-        if not checks:
+        assessment = team_presenters.stored_assessment(obj)
+        if assessment is None:
             return "-"
         return format_html(
             "<ul>{}</ul>",
@@ -325,11 +388,19 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 "",
                 "<li><strong>{}</strong> ({}): {}</li>",
                 (
-                    (check.get("rule", ""), check.get("outcome", ""), check.get("message", ""))
-                    for check in checks
+                    (row.title, row.tag_label, row.message)
+                    for row in presenters.eligibility(assessment, obj)["rows"]
                 ),
             ),
         )
+
+    @admin.display(description="referrer's profession")
+    def profession(self, obj):
+        return dict(about_you.PROFESSION_CHOICES).get(obj.referrer_profession, "-")
+
+    @admin.display(description="where appointments could be")
+    def places(self, obj):
+        return ", ".join(AppointmentPlace(place).label for place in obj.appointment_places) or "-"
 
     def get_readonly_fields(self, request, obj=None):
         # Everything: decisions are made through the workflow actions, never by editing fields.
@@ -408,10 +479,11 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         """One workflow action, with the team page's own form (referrals.forms.triage): GET
         shows the form, POST calls the workflow through it.
 
-        An action no longer open (someone acted first) is refused with who did what and when,
-        back on the change page. An action from a page opened before the referral last changed
-        is drawn again with that message, the latest status and what was typed, to check and
-        send again.
+        A refused action is drawn again with the workflow's message (the team page's words),
+        the latest status and everything typed: one no longer open (someone acted first) says
+        who did what and when, with no button to send (the text can still be copied); one from
+        a page opened before the referral last changed can be checked and sent again. Opening
+        an action no longer open goes back to the change page with the message.
         """
         form_class = ACTION_FORMS.get(action)
         obj = self.get_object(request, object_id)
@@ -423,17 +495,16 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             deny(request, obj)
         if request.method == "POST":
             version = request.POST.get("version")
-            form = form_class(request.POST, referral=obj)
+            form = admin_action_form(form_class(request.POST, referral=obj))
             if form.is_valid():
                 try:
                     updated = form.apply(obj, by=request.user, version=version, request=request)
-                except workflow.StaleVersion as stale:
-                    # Still allowed (the workflow checks that first), but on a changed referral.
-                    form.add_error(None, stale.message)
-                    obj, version = stale.referral, stale.referral.version
                 except workflow.Conflict as conflict:
-                    messages.error(request, conflict.message)
-                    return HttpResponseRedirect(self.change_url(obj))
+                    # Someone acted first, or the referral changed since the page was opened:
+                    # the form is drawn again with who did what, the latest status and all
+                    # that was typed (an explanation can be long), to send again or copy.
+                    form.add_error(None, conflict.message)
+                    obj, version = conflict.referral, conflict.referral.version
                 except ValueError as error:
                     form.add_error(None, str(error))
                 else:
@@ -446,7 +517,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             audit.record(AuditAction.VIEW, by=request.user, obj=obj, request=request)
             opened = parse_version(request.GET.get("version"))
             version = opened if opened > 0 else obj.version
-            form = form_class(referral=obj)
+            form = admin_action_form(form_class(referral=obj))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{form.title}: {obj.reference}",
@@ -454,6 +525,8 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "original": obj,
             "baby": obj.infant.full_name,
             "form": form,
+            # An action no longer open keeps its typed text on show, without a button to send.
+            "can_send": workflow.allowed(obj, action),
             "version": version,
             "change_url": self.change_url(obj),
             "changelist_url": reverse(

@@ -343,7 +343,9 @@ class ReferralEvent(models.Model):
         indexes = [models.Index(fields=["referral", "at"], name="referrals_event_idx")]
 
     def __str__(self):
-        return f"{self.referral}: {self.from_status or 'new'} → {self.to_status}"
+        # The statuses' labels: the admin shows this on each row of a referral's history.
+        was = self.get_from_status_display() or "New"
+        return f"{self.referral}: {was} → {self.get_to_status_display()}"
 
 
 class InvolvedProfessional(models.Model):

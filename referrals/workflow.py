@@ -86,14 +86,21 @@ ACTION_WORDS = {
 
 
 def _who_did_what(referral, action):
+    """The one wording of a refused action, whichever page (team or admin) shows it: "You
+    cannot accept this referral now: its status is Accepted (last changed by Alex Example at
+    10:42 on 3 March). Nothing was changed." The status is named by its label, as a name: a
+    label such as "Information requested" does not read as an adjective ("it is ...")."""
     last = referral.events.select_related("by").last()
-    status = referral.get_status_display().lower()
+    refused = (
+        f"You cannot {ACTION_WORDS[action]} this referral now: "
+        f"its status is {referral.get_status_display()}"
+    )
     if last is None:
-        return f"You cannot {ACTION_WORDS[action]} this referral now: it is {status}."
+        return f"{refused}. Nothing was changed."
     when = timezone.localtime(last.at)
     return (
-        f"You cannot {ACTION_WORDS[action]} this referral now: it is {status} "
-        f"({last.by.full_name} at {when:%H:%M on %-d %B}). Nothing was changed."
+        f"{refused} (last changed by {last.by.full_name} at {when:%H:%M on %-d %B}). "
+        "Nothing was changed."
     )
 
 

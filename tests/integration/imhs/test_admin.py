@@ -71,6 +71,25 @@ def test_audit_trail_is_read_only_in_the_admin(client, service_lead):
     assert client.get(reverse("admin:imhs_auditevent_add")).status_code == 403
 
 
+def test_audit_trail_names_the_kinds_of_record_it_filters_by(client, service_lead):
+    """Issue 12 (axe on the admin): sign-in events, about no record, gave the filter a link
+    with no text; records are named as the admin names them, not "imhs.user"."""
+    sign_in(client, service_lead)
+    AuditEvent.objects.create(action=AuditAction.SIGN_IN, actor=service_lead)
+    AuditEvent.objects.create(
+        action=AuditAction.VIEW, actor=service_lead, object_type="imhs.user", object_id="1"
+    )
+    url = reverse("admin:imhs_auditevent_changelist")
+
+    page = client.get(url).content.decode()
+
+    assert '<a href="?object_type=">No record</a>' in page
+    assert '<a href="?object_type=imhs.user">User</a>' in page
+    assert ">imhs.user<" not in page
+    signing_in = client.get(url, {"object_type": ""}).context["cl"].result_list
+    assert {event.action for event in signing_in} == {AuditAction.SIGN_IN}
+
+
 def test_new_user_from_the_admin_can_set_a_password_by_reset(
     client, service_lead, django_capture_on_commit_callbacks
 ):

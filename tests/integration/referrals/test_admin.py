@@ -3,11 +3,14 @@ every decision through referrals.workflow, refuses stale saves, adds team notes 
 workflow, and audits it all. The signpost services list is kept by service leads."""
 
 import datetime
+import html
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from imhs.models import AuditAction, AuditEvent
 from referrals import workflow
@@ -128,6 +131,50 @@ def test_list_filters_by_priority_and_allocated_team_member(client, team_member)
     by_person = client.get(url, {"allocated_to__id__exact": colleague.pk}).content.decode()
     assert urgent.reference in by_person
     assert routine.reference not in by_person
+
+
+def visible_text(response):
+    """The page's text as read on screen: no tags, attributes or class names."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", response.content.decode())).split())
+
+
+def test_the_list_names_eligibility_outcomes_in_the_services_words(client, team_member):
+    """Issue 12, point 15: the list and its filter showed "eligible" and "needs_review"."""
+    eligible = sent_referral(eligibility_outcome="eligible")
+    to_look_at = sent_referral(eligibility_outcome="needs_review")
+    sign_in(client, team_member)
+
+    response = client.get(reverse(CHANGELIST))
+
+    text = visible_text(response)
+    assert "For the team to look at" in text
+    assert "Not eligible" in text  # the filter offers every outcome
+    assert "needs_review" not in text
+    assert "ineligible" not in text
+    assert re.search(r">\s*Eligible\s*<", response.content.decode())
+    assert not re.search(r">\s*eligible\s*<", response.content.decode())
+    filtered = client.get(reverse(CHANGELIST), {"eligibility_outcome": "needs_review"})
+    assert to_look_at.reference in filtered.content.decode()
+    assert eligible.reference not in filtered.content.decode()
+
+
+def test_the_change_page_shows_the_services_words_not_codes(client, team_member):
+    """Issue 12, point 15: "health_visitor" and "age (pass)" on the change page."""
+    draft = ReferralFactory(appointment_places=["home", "clinic"])
+    referral = workflow.submit(draft, by=draft.referrer)
+    sign_in(client, team_member)
+
+    text = visible_text(client.get(change_url(referral)))
+
+    assert referral.referrer_profession == "health_visitor"
+    assert "Referrer's profession: Health visitor" in text
+    assert "Age (Met): The baby is" in text
+    assert "Who the baby lives with (Met)" in text
+    assert "Eligibility outcome: Eligible" in text
+    assert "At home, At a clinic" in text
+    assert "Draft → Submitted" in text  # each row of the history names its step
+    for code in ("health_visitor", "(pass)", "age (", ": eligible", "home, clinic", "submitted"):
+        assert code not in text
 
 
 def test_drafts_are_neither_listed_nor_opened(client, team_member):
@@ -434,14 +481,56 @@ def test_action_someone_already_took_is_shown_as_a_message(client, team_member):
     workflow.accept(referral, by=colleague, version=version, priority=Priority.ROUTINE)
 
     response = client.post(
-        action_url(referral, "accept"), {"version": version, "priority": "urgent"}, follow=True
+        action_url(referral, "accept"), {"version": version, "priority": "urgent"}
     )
 
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == change_url(referral)
-    assert "You cannot accept this referral now: it is accepted (Fastcolleague" in page
+    assert response.status_code == 200
+    assert (
+        "You cannot accept this referral now: its status is Accepted (last changed by Fastcolleague"
+    ) in page
+    assert "Nothing was changed." in page
+    assert 'name="_action"' not in page  # nothing to send: the action is no longer open
     saved = Referral.objects.get(pk=referral.pk)
     assert (saved.priority, saved.decided_by) == ("routine", colleague)
+
+
+def test_a_refused_decline_keeps_the_explanation_with_the_team_pages_message(
+    client, team_member, service_lead
+):
+    """Issue 12, point 16: a conflict used to send the admin back to the change page with an
+    ungrammatical message ("it is information requested (...") and the typed text lost."""
+    referral = in_review(team_member)
+    colleague = TeamMemberFactory(given_name="Askingcolleague")
+    opened = referral.version
+    workflow.request_information(referral, by=colleague, version=opened, question="Synthetic?")
+    typed = {
+        "version": opened,
+        "reason": "another_service",
+        "signposted_to": "other",
+        "signposted_other": "Test Family Support Service",
+        "explanation": "A long synthetic explanation, typed before the colleague's question.",
+    }
+    sign_in(client, team_member)
+
+    admin_page = client.post(action_url(referral, "decline"), typed).content.decode()
+    team_page = client.post(
+        reverse("referrals:team_action", args=[referral.reference, "decline"]), typed, follow=True
+    )
+
+    [message] = [str(m) for m in team_page.context["messages"]]
+    assert message.startswith(
+        "You cannot decline this referral now: its status is Information requested "
+        "(last changed by Askingcolleague"
+    )
+    assert message.endswith("Nothing was changed.")
+    assert escape(message) in admin_page  # one wording, from referrals.workflow
+    assert "A long synthetic explanation, typed before the colleague&#x27;s question." in (
+        admin_page
+    )
+    assert "Test Family Support Service" in admin_page
+    assert "Status now: <strong>Information requested</strong>" in admin_page
+    assert Referral.objects.get(pk=referral.pk).status == Status.INFORMATION_REQUESTED
 
 
 def test_opening_an_action_no_longer_allowed_goes_back_with_a_message(client, team_member):
@@ -450,7 +539,9 @@ def test_opening_an_action_no_longer_allowed_goes_back_with_a_message(client, te
 
     response = client.get(action_url(referral, "close"), follow=True)
 
-    assert "You cannot close this referral now: it is submitted" in response.content.decode()
+    assert "You cannot close this referral now: its status is Submitted" in (
+        response.content.decode()
+    )
 
 
 def test_stale_action_is_refused_and_keeps_what_was_typed(client, team_member):
@@ -554,3 +645,16 @@ def test_a_signpost_service_in_use_is_never_deleted(client, service_lead, team_m
 
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert SignpostService.objects.filter(pk=service.pk).exists()
+
+
+def test_an_action_pages_date_boxes_are_labelled(client, team_member):
+    """Issue 12, point 17 (axe `label`): the team's date boxes had no labels in the admin."""
+    referral = in_review(team_member)
+    workflow.accept(referral, by=team_member, version=referral.version, priority="routine")
+    sign_in(client, team_member)
+
+    page = client.get(action_url(referral, "close")).content.decode()
+
+    for part in ("day", "month", "year"):
+        assert f'<label for="close-closed_on_{part}">{part.capitalize()}</label>' in page
+        assert f'id="close-closed_on_{part}"' in page

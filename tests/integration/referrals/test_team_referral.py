@@ -445,7 +445,9 @@ def test_an_action_taken_first_by_someone_else_gets_a_message_naming_them(
     )
 
     [message] = messages_of(response)
-    assert message.startswith("You cannot decline this referral now: it is accepted")
+    assert message.startswith(
+        "You cannot decline this referral now: its status is Accepted (last changed by "
+    )
     assert colleague.full_name in message
     in_review.refresh_from_db()
     assert (in_review.status, in_review.decline_reason) == (Status.ACCEPTED, "")
@@ -456,7 +458,7 @@ def test_an_action_not_allowed_now_gets_a_friendly_message(client, member, refer
 
     assert response.status_code == 200
     [message] = messages_of(response)
-    assert message.startswith("You cannot close this referral now: it is submitted")
+    assert message.startswith("You cannot close this referral now: its status is Submitted")
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
 
@@ -468,7 +470,9 @@ def test_a_double_click_is_told_the_first_click_worked(client, member, referral)
     response = act(client, referral, "start_review", version=shown)
 
     [message] = messages_of(response)
-    assert message.startswith("You cannot start reviewing this referral now: it is in review")
+    assert message.startswith(
+        "You cannot start reviewing this referral now: its status is In review"
+    )
     assert member.full_name in message
 
 

@@ -141,7 +141,7 @@ def test_a_late_action_names_who_acted_first_and_when():
             explanation="Y",
         )
 
-    assert "accepted (Firstact Person at" in refused.value.message
+    assert "its status is Accepted (last changed by Firstact Person at" in refused.value.message
 
 
 @pytest.mark.parametrize(
