@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from imhs.models import User
 from imhs.tasks import send_email
 from referrals.models import ParentInvitation, Referral
 
@@ -46,6 +47,24 @@ def send_referrer_update(*, referral_id, kind):
         subject=UPDATE_SUBJECTS[kind].format(reference=referral.reference),
         body=render_to_string("emails/referral_update.txt", context),
         to=[referral.referrer.email],
+    )
+
+
+def send_answer_received(*, referral_id, reviewer_id):
+    """Tell the team member reviewing a referral that the referrer answered their question:
+    the reference and a link to the team's page, never the question or the answer."""
+    referral = Referral.objects.only("reference").get(pk=referral_id)
+    reviewer = User.objects.only("email").get(pk=reviewer_id)
+    context = {
+        "reference": referral.reference,
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("referrals:team_referral", args=[referral.reference]),
+        "service": settings.SERVICE,
+    }
+    send_email.enqueue(
+        subject=f"Referral {referral.reference}: the referrer has answered",
+        body=render_to_string("emails/answer_received.txt", context),
+        to=[reviewer.email],
     )
 
 
