@@ -234,7 +234,8 @@ def test_an_answer_goes_back_to_the_same_reviewer_marked_and_emailed(
     assert referral.reference in message.subject
     assert f"/team/referrals/{referral.reference}/" in message.body
     for private in ("Which nursery?", "Little Acorns Test", referral.infant.given_name):
-        assert private not in message.body and private not in message.subject
+        assert private not in message.body
+        assert private not in message.subject
 
 
 def test_an_answer_before_any_review_goes_back_to_new_without_an_email(
