@@ -97,8 +97,10 @@ def show(request, reference, *, open_action=None):
     """The referral page on a GET: recorded as viewed, and any answer it was waiting for is now
     seen (the dashboard stops marking it "Answer received")."""
     referral = team_lookup(request, reference)
+    # Drawn first, so this visit still says the answer is new; later ones do not.
+    response = render_page(request, referral, open_action=open_action)
     workflow.mark_answer_seen(referral, by=request.user)
-    return render_page(request, referral, open_action=open_action)
+    return response
 
 
 def get_shows_page(fragment):

@@ -57,7 +57,11 @@ def test_the_reviewer_sees_it_back_in_review_marked_until_they_open_it(client):
 
     client.logout()
     sign_in(client, reviewer)
-    client.get(reverse("referrals:team_referral", args=[referral.reference]))
+    page_url = reverse("referrals:team_referral", args=[referral.reference])
+    first_visit = client.get(page_url).content.decode()
+    assert "Read the referrer&#x27;s answer, then decide" in first_visit  # still new this time
+    assert "Answer received." in first_visit
+    assert "Answer received." not in client.get(page_url).content.decode()
     row, text = dashboard_row(client, referral, "in_review")
     assert not row.answer_received
     assert MARKER not in text
