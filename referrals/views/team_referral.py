@@ -8,6 +8,7 @@ becomes a friendly message naming who did what and when, never a 500 and never a
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -122,7 +123,9 @@ def get_shows_page(fragment):
 @team_member_required
 @require_GET
 def team_referral(request, reference):
-    return show(request, reference)
+    # ?open=<action>: that action's form, opened (where a GET on the action's URL leads).
+    opened = request.GET.get("open")
+    return show(request, reference, open_action=opened if opened in FORMS else None)
 
 
 def _conflict(referral, action, version):
@@ -141,9 +144,11 @@ def team_action(request, reference, action):
     if form_class is None:
         raise Http404
     if request.method == "GET":
-        # A refused action's page is shown at its URL: a reload or Enter there is a GET. Show
-        # the referral with that action's form open, not a blank 405.
-        return show(request, reference, open_action=action)
+        # A refused action's page is shown at its URL: a reload or Enter there is a GET. Go to
+        # the referral page with that action's form open and in view, not a blank 405.
+        referral = find_referral(request, reference)
+        url = reverse("referrals:team_referral", args=[referral.reference])
+        return redirect(f"{url}?{urlencode({'open': action})}#action-{action}")
     referral = find_referral(request, reference)
     version = request.POST.get("version")
     form = form_class(request.POST, referral=referral)

@@ -236,6 +236,11 @@ def test_team_member_triages_two_referrals_with_the_referrer(
         expect(heading(team_page)).to_have_text(second.infant.full_name)
         expect(team_page.locator("#action-decline")).to_have_attribute("open", "")
         check_accessible(team_page)
+    # The GET went to the referral's page, scrolled to the open form.
+    expect(team_page).to_have_url(
+        f"{live_server.url}/team/referrals/{second.reference}/?open=decline#action-decline"
+    )
+    expect(team_page.locator("#action-decline")).to_be_in_viewport()
     form = team_page.locator("#action-decline form")
     form.get_by_role("group", name="Why is the referral being declined?").get_by_role(
         "radio", name="Needs better met by another service"

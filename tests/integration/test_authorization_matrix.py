@@ -126,7 +126,7 @@ GET_TABLE = {
     "referrals:team_letter": TEAM_PAGE,  # a declined referral's letter to the referrer
     "referrals:team_reassess": TEAM_POST_SHOWS_PAGE,
     "referrals:team_note": TEAM_POST_SHOWS_PAGE,
-    "referrals:team_action": TEAM_POST_SHOWS_PAGE,
+    "referrals:team_action": TEAM_POST_TO_PAGE,
     "referrals:team_invite": TEAM_POST_TO_PAGE,
     "referrals:team_invite_resend": TEAM_POST_TO_PAGE,
     "referrals:team_invite_revoke": TEAM_POST_TO_PAGE,

@@ -561,8 +561,9 @@ def test_a_get_on_an_action_url_shows_the_page_with_its_form_open(client, member
     referral.refresh_from_db()
     version = referral.version
 
-    response = client.get(url(referral, "team_action", action))
+    response = client.get(url(referral, "team_action", action), follow=True)
 
+    assert response.redirect_chain == [(f"{url(referral)}?open={action}#action-{action}", 302)]
     assert response.status_code == 200
     assert headings(response, 1) == [referral.infant.full_name]
     [panel] = [p for p in response.context["actions"] if p.action == action]
@@ -597,13 +598,20 @@ def test_a_failed_decline_reloaded_shows_the_page_with_the_decline_form_open(
     refused = act(client, in_review, "decline", follow=False, reason="")
     assert refused.status_code == 200  # the errors, shown at the action's URL
 
-    reloaded = client.get(url(in_review, "team_action", "decline"))
+    reloaded = client.get(url(in_review, "team_action", "decline"), follow=True)
 
     assert reloaded.status_code == 200
     assert '<details class="nhsuk-details" id="action-decline" open>' in page(reloaded)
 
 
-def test_a_get_on_an_action_url_of_another_teams_referral_is_not_found(client, member):
+def test_an_unknown_action_to_open_is_ignored(client, member, referral):
+    response = client.get(url(referral), {"open": "explode"})
+
+    assert response.status_code == 200
+    assert not any(panel.open for panel in response.context["actions"])
+
+
+def test_a_get_on_an_action_url_of_a_draft_is_not_found(client, member):
     draft = ReferralFactory()
     response = client.get(reverse("referrals:team_action", args=[str(draft.pk), "decline"]))
     assert response.status_code == 404
