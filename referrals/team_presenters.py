@@ -253,8 +253,9 @@ def _parent_views_glance(referral, parents):
         value = f"Received from {count} {'parent' if count == 1 else 'parents'}"
         return Glance("Parents' views", value, "nhsuk-tag--green", href="#parents-views")
     if parents["invitations"]:
-        link = parents["invitations"][0]
-        return Glance("Parents' views", f"Link: {link.label}", href="#parents-views")
+        newest = parents["invitations"][0]
+        value = f"Secure link {newest.label.lower()}"
+        return Glance("Parents' views", value, newest.tag_class, href="#parents-views")
     method = referral.parent_views_method
     value = {
         ParentViewsMethod.WRITTEN_HERE: "Written in the referral",

@@ -12,8 +12,15 @@ from django.utils import timezone
 from imhs.models import AuditAction, AuditEvent
 from imhs.templatetags.nhsuk_format import nhs_date
 from patients.chi import format_chi
-from referrals import workflow
-from referrals.models import InformationRequest, Referral, SignpostService, Status, TeamNote
+from referrals import invitations, workflow
+from referrals.models import (
+    InformationRequest,
+    ParentViews,
+    Referral,
+    SignpostService,
+    Status,
+    TeamNote,
+)
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
 from tests.sign_in import sign_in
 
@@ -138,6 +145,23 @@ def test_the_page_starts_with_a_summary_at_a_glance_and_links_to_its_sections(
     assert {"actions", "summary", "eligibility", "parents-views", "answers", "notes"} <= links
     assert links <= ids  # every in-page link has its target
     assert 'aria-label="On this page"' in text
+
+
+def test_the_summary_says_where_the_parents_views_are(client, member):
+    referral = ReferralFactory(submitted=True, parent_views_method="secure_link")
+
+    def parents_glance():
+        response = client.get(url(referral))
+        return {row.label: row.value for row in response.context["glance"]}["Parents' views"]
+
+    assert parents_glance() == "Secure link to be sent"
+    carer = referral.infant.care_relationships.first().carer
+    invitations.create(referral, carer=carer, by=member, send_email=False)
+    assert parents_glance() == "Secure link sent"
+    ParentViews.objects.create(
+        referral=referral, carer=carer, saved_at=timezone.now(), submitted_at=timezone.now()
+    )
+    assert parents_glance() == "Received from 1 parent"
 
 
 def test_the_signposted_service_is_named_once_with_its_contact_on_its_own_line(client, member):
