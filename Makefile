@@ -19,7 +19,7 @@ BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 	bench-eligibility
 
 help:
-	@echo "make run    set up everything and serve the demo on http://127.0.0.1:8000"
+	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
 	@echo "make test   set up everything, lint, and run the whole test suite"
 	@echo "make fmt    format the code"
 
@@ -47,11 +47,14 @@ setup: $(VENV)/.installed node_modules/.installed $(CSS) db
 # The demo lets staff in without a second factor (every page says so in a yellow banner), so it
 # can be tried without an authenticator app; SECOND_FACTOR_RELAXED=false make run asks for it.
 SECOND_FACTOR_RELAXED ?= true
+# `make run PORT=8001` serves there; the links it prints and emails follow (SITE_URL).
+PORT ?= 8000
+RUN_ENV = $(WITH_DB) DEBUG=true SECOND_FACTOR_RELAXED=$(SECOND_FACTOR_RELAXED) \
+	SITE_URL=http://127.0.0.1:$(PORT)
 
 run: setup
-	@$(WITH_DB) DEBUG=true SECOND_FACTOR_RELAXED=$(SECOND_FACTOR_RELAXED) $(PY) manage.py seed_demo
-	$(WITH_DB) DEBUG=true SECOND_FACTOR_RELAXED=$(SECOND_FACTOR_RELAXED) \
-		$(PY) manage.py runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -61,11 +64,12 @@ lint: $(VENV)/.installed
 security: $(VENV)/.installed
 	$(VENV)/bin/bandit -c pyproject.toml -r $(BANDIT_PATHS) -ll -q
 
-# Django's deployment checks with production settings (DEBUG off, a random key, https): any
+# Django's deployment checks with production settings (DEBUG off, random keys, https): any
 # warning fails. The settings refuse to load at all with an insecure value.
 check-deploy: setup
 	$(WITH_DB) DEBUG=false ALLOWED_HOSTS=imhs.example.org SITE_URL=https://imhs.example.org \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet as F; print(F.generate_key().decode())')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 fmt: $(VENV)/.installed

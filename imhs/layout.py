@@ -27,7 +27,7 @@ from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import format_html_join
 
-__all__ = ["CharacterCount", "Checkboxes", "Fieldset", "Radios", "Submit"]
+__all__ = ["CharacterCount", "Checkboxes", "Fieldset", "Question", "Radios", "Submit"]
 
 # The pack's field templates read their per-field options from this context variable.
 OPTIONS = "nhsuk_options"
@@ -36,13 +36,19 @@ LEGEND_SIZES = ("s", "m", "l", "xl")
 
 
 class _FieldWithOptions(crispy.Field):
-    """A crispy `Field` (one field) that hands NHS.UK options to the pack's field template."""
+    """A crispy `Field` (one field) that hands NHS.UK options to the pack's field template.
 
-    def __init__(self, field, **kwargs):
+    `optional=False` leaves off the "(optional)" mark of a field that the form itself does not
+    require but the page asks for in words: one of a group to answer at least one of, or a
+    follow-up question that its form's `clean` requires.
+    """
+
+    def __init__(self, field, *, optional=True, **kwargs):
         super().__init__(field, **kwargs)
+        self.optional = optional
 
     def options(self, form, context, template_pack):
-        return {}
+        return {"mark_optional": self.optional}
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
         extra_context = {
@@ -79,6 +85,7 @@ class _ChoiceGroup(_FieldWithOptions):
             for value, items in self.reveal.items()
         }
         return {
+            **super().options(form, context, template_pack),
             "kind": self.kind,
             "inline": self.inline,
             "small": self.small,
@@ -113,6 +120,10 @@ class Checkboxes(_ChoiceGroup):
     kind = "checkboxes"
 
 
+class Question(_FieldWithOptions):
+    """Any one field, drawn by its widget, with the options above (e.g. `optional=False`)."""
+
+
 class CharacterCount(_FieldWithOptions):
     """A textarea with the NHS.UK character count ("You have 20 characters remaining").
 
@@ -132,7 +143,7 @@ class CharacterCount(_FieldWithOptions):
             raise ImproperlyConfigured(
                 f"CharacterCount({name!r}) needs maxlength= or a field with max_length."
             )
-        return {"maxlength": int(maxlength)}
+        return {**super().options(form, context, template_pack), "maxlength": int(maxlength)}
 
 
 class Fieldset(crispy.Fieldset):

@@ -1,15 +1,18 @@
 """Who uses the service (User) and the record of what they did (AuditEvent)."""
 
 import hashlib
+from binascii import unhexlify
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
+
+from imhs import encryption
 
 
 class Role(models.TextChoices):
@@ -217,12 +220,58 @@ class AuditEvent(models.Model):
         return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
 
 
-class BackupCodeDevice(ThrottlingMixin, Device):
+class AuthenticatorDevice(TOTPDevice):
+    """A user's authenticator app: django-otp's TOTPDevice with its key encrypted at rest
+    (ADR 0009).
+
+    django-otp's `key` column is too short for a Fernet token, so the encrypted key lives in this
+    model's own table and `key` holds a placeholder that is not hex: django-otp's plain
+    TOTPDevice, handed one of these rows, fails with an error rather than check codes against
+    an empty or known key. Everything else (steps, the window, the throttle, the last step
+    used) is django-otp's own.
+    """
+
+    KEY_PLACEHOLDER = "encrypted"
+
+    encrypted_key = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = "authenticator app"
+
+    def save(self, *args, **kwargs):
+        # A key in clear (django-otp's random default on a new device) is encrypted before it is
+        # stored, and only the placeholder is written to django-otp's column.
+        if self.key != self.KEY_PLACEHOLDER:
+            key_validator(self.key)
+            self.encrypted_key = encryption.encrypt(self.key)
+            self.key = self.KEY_PLACEHOLDER
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "key", "encrypted_key"}
+        elif not self._state.adding and kwargs.get("update_fields") is None:
+            # django-otp saves the whole row after each code: leaving the encrypted key as stored
+            # means a save racing `rotate_encryption_keys` cannot write back the old key's copy.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "encrypted_key"
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def bin_key(self):
+        if self.key != self.KEY_PLACEHOLDER:  # not saved yet
+            return unhexlify(self.key.encode())
+        return unhexlify(encryption.decrypt(self.encrypted_key).encode())
+
+
+class BackupCodeDevice(Device):
     """A user's single-use backup codes, for when their phone is lost or flat.
 
     A django-otp device, so a session verified with a backup code is verified like one
     verified with the app. Only each code's SHA-256 is kept: the codes carry 80 random bits,
     so a fast hash is enough (as for parents' link tokens), and the page shows them once.
+    Wrong codes count against the same throttle as the app's codes (one per user, kept on the
+    authenticator app's row): imhs.second_factor.verify applies it.
     """
 
     class Meta(Device.Meta):
@@ -230,22 +279,12 @@ class BackupCodeDevice(ThrottlingMixin, Device):
         verbose_name_plural = "backup codes"
 
     def verify_token(self, token):
-        allowed, _ = self.verify_is_allowed()
-        if not allowed:
-            return False
         # Marking the code used in the same UPDATE that finds it makes it single-use even when
         # two requests race with it.
         used = self.codes.filter(code_hash=BackupCode.hash_of(token), used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        if used:
-            self.throttle_reset()
-        else:
-            self.throttle_increment()
         return bool(used)
-
-    def get_throttle_factor(self):
-        return settings.OTP_TOTP_THROTTLE_FACTOR
 
     def remaining(self):
         return self.codes.filter(used_at__isnull=True).count()

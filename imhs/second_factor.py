@@ -8,17 +8,19 @@ TOTP (RFC 6238) from any authenticator app; the QR code is drawn here, never by 
 
 import base64
 import io
+import math
 import secrets
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from imhs import audit, sessions
-from imhs.models import AuditAction, BackupCode, BackupCodeDevice
+from imhs.models import AuditAction, AuthenticatorDevice, BackupCode, BackupCodeDevice
 
 APP_NAME = "Authenticator app"
 # 16 characters of Crockford-like base32 (no 0/O, 1/I/L confusion): 80 random bits per code.
@@ -33,7 +35,7 @@ def is_relaxed():
 
 def authenticator(user):
     """The user's confirmed authenticator app, or None."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def is_required(user):
@@ -55,9 +57,9 @@ def owes_second_factor(request):
 def pending_authenticator(user):
     """The unconfirmed device being set up. Kept between page loads, so reloading the page
     does not change the code the person has just scanned."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+        device = AuthenticatorDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
     return device
 
 
@@ -82,11 +84,16 @@ def _new_backup_code():
 
 def issue_backup_codes(user, *, request=None):
     """Replace the user's backup codes with new ones and return them: the only time they exist
-    in plain text. Earlier codes stop working."""
+    in plain text. Earlier codes stop working.
+
+    The codes change on the same device row, so a session verified with a backup code stays
+    verified (someone who lost their phone need not spend a new code at once)."""
     codes = [_new_backup_code() for _ in range(settings.SECOND_FACTOR_BACKUP_CODES)]
     with transaction.atomic():
-        BackupCodeDevice.objects.filter(user=user).delete()
-        device = BackupCodeDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+        device, _ = BackupCodeDevice.objects.select_for_update().get_or_create(
+            user=user, defaults={"name": "Backup codes", "confirmed": True}
+        )
+        device.codes.all().delete()
         BackupCode.objects.bulk_create(
             BackupCode(device=device, code_hash=BackupCode.hash_of(code)) for code in codes
         )
@@ -124,20 +131,38 @@ def confirm_authenticator(request, device, code):
 def verify(request, code):
     """Check a code from the app or a backup code; on success mark the session verified.
 
+    One throttle per user for both kinds of code, kept on the app's row: each wrong code makes
+    the next try wait longer, whichever kind was tried. Refusals while waiting are audited (the
+    code typed never is).
+
     Returns (device, None) on success, or (None, message) with what to tell the person.
     """
     user = request.user
     code = (code or "").strip()
     digits = _digits(code)
     # Six digits (spaces allowed) are a code from the app; anything else a backup code.
-    if len(digits) == 6 and digits == code.replace(" ", ""):
-        device, method, token = authenticator(user), "app", digits
+    method = "app" if len(digits) == 6 and digits == code.replace(" ", "") else "backup code"
+    app = authenticator(user)
+    if app is None:  # backup codes come only with an app; the page sends this person to set one up
+        return None, "Set up an authenticator app first"
+    if message := throttled_message(app):
+        audit.record(
+            AuditAction.SECOND_FACTOR_FAILED,
+            by=user,
+            obj=user,
+            request=request,
+            detail={"method": method, "throttled": True},
+        )
+        return None, message
+    if method == "app":
+        device, accepted = app, app.verify_token(digits)  # django-otp counts this one itself
     else:
         device = BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
-        method, token = "backup code", code
-    if device is not None and (message := throttled_message(device)):
-        return None, message
-    accepted = device is not None and device.verify_token(token)
+        accepted = device is not None and device.verify_token(code)
+        if accepted:
+            app.throttle_reset()
+        else:
+            app.throttle_increment()
     if accepted:
         # A new session key for the more trusted session, as at sign-in.
         request.session.cycle_key()
@@ -162,10 +187,24 @@ def verify(request, code):
 
 def throttled_message(device):
     """What to say while django-otp makes the person wait after wrong codes, or None."""
-    allowed, _ = device.verify_is_allowed()
+    allowed, data = device.verify_is_allowed()
     if allowed:
         return None
-    return "You have entered too many wrong codes. Wait a minute, then try again."
+    seconds = max((data["locked_until"] - timezone.now()).total_seconds(), 1)
+    return f"You have entered too many wrong codes. Wait {_wait(seconds)}, then try again."
+
+
+# Each unit is used up to one and a half of the next: "90 seconds" reads better than "2 minutes".
+_WAIT_UNITS = [("second", 1, 90), ("minute", 60, 90 * 60), ("hour", 3600, 36 * 3600)]
+
+
+def _wait(seconds):
+    """A wait in words, rounded up to a unit a person would count: "8 seconds", "3 minutes"."""
+    unit, size = next(
+        ((unit, size) for unit, size, up_to in _WAIT_UNITS if seconds <= up_to), ("day", 86400)
+    )
+    count = math.ceil(seconds / size)
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def reset(user, *, by, request=None):

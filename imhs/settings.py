@@ -6,9 +6,12 @@ variable: a service holding health data about babies must not limp along half-co
 See `.env.example` for every variable.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +67,34 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-imhs"  # noqa: S105
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY is too weak: use 50 or more random characters.")
+
+# Keys that encrypt secrets at rest (imhs.encryption, ADR 0009), kept outside the database:
+# Fernet keys, comma-separated; the first encrypts, all decrypt (rotation: see ADR 0009).
+# Generate one: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"
+# DEBUG-only fallback, derived from a published phrase: never for real data.
+_DEVELOPMENT_ONLY_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"imhs: development-only field encryption key, never for real data").digest()
+).decode("ascii")
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in env.list("FIELD_ENCRYPTION_KEYS", default=[]) if k.strip()
+]
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off (one or more Fernet keys, "
+            "comma-separated, the newest first)."
+        )
+    FIELD_ENCRYPTION_KEYS = [_DEVELOPMENT_ONLY_ENCRYPTION_KEY]
+elif not DEBUG and _DEVELOPMENT_ONLY_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds the development-only key.")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS: each key must be 32 url-safe base64-encoded bytes "
+            "(Fernet.generate_key())."
+        ) from exc
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -192,8 +223,13 @@ if SECOND_FACTOR_RELAXED and not DEBUG:
     )
 SECOND_FACTOR_BACKUP_CODES = 10
 OTP_TOTP_ISSUER = "NHS Lanarkshire IMHS"
-# django-otp's throttle: after each wrong code the next try waits 1, 2, 4, 8... seconds.
+# django-otp's throttle: after each wrong code the next try waits 1, 2, 4, 8... seconds. One
+# counter per user, shared by the app's codes and the backup codes (imhs.second_factor.verify).
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The window (ADR 0007): the current 30-second code and one step either side (a code typed as
+# it turns over, a phone clock up to 30 s off), and no drift learning, so that window never
+# grows: after a sign-in with the previous step's code, a code two steps old is still refused.
+OTP_TOTP_SYNC = False
 
 # django-axes: lock by username and by username + IP, never by IP alone (one office, one IP).
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, 1)
@@ -269,10 +305,16 @@ _EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    # One file per message in EMAIL_FILE_PATH: lets a test read what a separate worker sent.
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 EMAIL_BACKEND = _EMAIL_BACKENDS[
     _choice("EMAIL_BACKEND", _EMAIL_BACKENDS, "console" if DEBUG else "smtp")
 ]
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
+    if not EMAIL_FILE_PATH:
+        raise ImproperlyConfigured("EMAIL_BACKEND=file needs EMAIL_FILE_PATH (a directory).")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = _int("EMAIL_PORT", 587, 1)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -381,6 +423,11 @@ SERVICE = {
 
 # Drafts untouched this long are deleted by `manage.py purge_stale_drafts` (run it daily).
 DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90, 1)
+
+# Finished task results are deleted by `manage.py prune_task_results` (run it daily): successful
+# ones after this many days, failed ones (kept to look into) after the second (ADR 0010).
+TASK_RESULT_RETENTION_DAYS = _int("TASK_RESULT_RETENTION_DAYS", 1, 0)
+TASK_FAILED_RESULT_RETENTION_DAYS = _int("TASK_FAILED_RESULT_RETENTION_DAYS", 14, 0)
 
 # Parents' secure links (issue 7): how long a link lasts, wrong dates of birth allowed before
 # it locks, the per-IP limit on date-of-birth answers across all links, and the idle timeout of

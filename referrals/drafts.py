@@ -139,6 +139,33 @@ def delete_draft(referral, *, by, request=None):
         _delete(locked)
 
 
+EMPTY_DRAFT_AGE = datetime.timedelta(days=1)
+
+
+def empty_drafts_of(user, *, now=None):
+    """`user`'s drafts in which nothing was ever entered (no section saved or started: only the
+    prefilled About-you details), untouched for a day: started by mistake or abandoned."""
+    cutoff = (now or timezone.now()) - EMPTY_DRAFT_AGE
+    return Referral.objects.drafts_of(user).filter(
+        section_states={}, section_drafts={}, updated_at__lt=cutoff
+    )
+
+
+def delete_empty_drafts(*, by, request=None):
+    """Delete `by`'s empty drafts (`empty_drafts_of`), each audited like `delete_draft`;
+    returns how many. A draft being edited right now is skipped, and is no longer empty."""
+    with transaction.atomic():
+        empty = list(
+            empty_drafts_of(by).select_for_update(of=("self",), skip_locked=True)
+            .select_related("infant")
+        )  # fmt: skip
+        for locked in empty:
+            audit.record(AuditAction.DELETE, by=by, obj=locked, request=request,
+                         detail={"empty": True})  # fmt: skip
+            _delete(locked)
+    return len(empty)
+
+
 def purge_stale_drafts(*, older_than_days, now=None):
     """Delete drafts untouched for `older_than_days`; returns how many."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)

@@ -2,27 +2,31 @@
 the parent's views.
 
 A link is `/views/<token>/`: 256 random bits (`secrets.token_urlsafe(32)`), of which only the
-SHA-256 is stored, so the database alone cannot open any link. Opening the link changes nothing;
-the baby's date of birth must be given. Wrong answers count, and the 5th locks the link; a
-per-IP limit across all links stops a script trying many. Audit events never hold the token or
-the date typed.
+SHA-256 is stored, so the database alone cannot open any link. An invitation has up to two
+links: the one shown once to the team (to copy or print; `token_hash`), and the one emailed to
+the parent, which the task queue's worker makes when it sends the email (`email_token_hash`), so
+no raw token is ever queued (ADR 0010). Both open the same invitation and share its limits.
+
+Opening a link changes nothing; the baby's date of birth must be given. Wrong answers count,
+and the 5th locks the link; a per-IP limit across all links stops a script trying many. Audit
+events never hold the token or the date typed.
 """
 
 import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from imhs import audit
 from imhs.models import AuditAction
+from referrals import notifications  # a module import: it imports this module too
 from referrals.models import DateOfBirthAttempt, ParentInvitation, ParentViews
-from referrals.notifications import send_parent_invitation
 
 VIEW_FIELDS = (
     "going_well",
@@ -54,19 +58,22 @@ def find(token, *, lock=False):
     invitations = ParentInvitation.objects.select_related("referral", "referral__infant", "carer")
     if lock:
         invitations = invitations.select_for_update(of=("self",))
-    return invitations.filter(token_hash=hash_token(token)).first()
+    digest = hash_token(token)
+    return invitations.filter(Q(token_hash=digest) | Q(email_token_hash=digest)).first()
 
 
-def create(referral, *, carer, by, request=None, send_email=True):
+def create(referral, *, carer, by, request=None, send_email=True, show=True):
     """A new invitation for `carer`. Returns (invitation, token): the token exists only here,
-    for the caller to show once, print, or (when the carer has an email address) email."""
-    token = secrets.token_urlsafe(32)
+    for the caller to show once or print (None when `show` is false: nothing is shown). When
+    the carer has an email address (and `send_email`), the task queue emails them a link of
+    its own, made in the worker."""
+    token = secrets.token_urlsafe(32) if show else None
     now = timezone.now()
     with transaction.atomic():
         invitation = ParentInvitation.objects.create(
             referral=referral,
             carer=carer,
-            token_hash=hash_token(token),
+            token_hash=hash_token(token) if token else None,
             created_at=now,
             created_by=by,
             expires_at=now + datetime.timedelta(days=settings.PARENT_LINK_DAYS),
@@ -80,18 +87,17 @@ def create(referral, *, carer, by, request=None, send_email=True):
             detail={"referral": referral.pk, "emailed": invitation.emailed},
         )
         if invitation.emailed:
-            transaction.on_commit(
-                partial(send_parent_invitation, invitation_id=invitation.pk, path=link_path(token))
-            )
+            notifications.queue_parent_invitation(invitation_id=invitation.pk)
     return invitation, token
 
 
 def invite_at_submission(referral, *, by):
     """At submission, when the referrer chose a secure link by email: one invitation for each
-    carer with parental responsibility who has an email address."""
+    carer with parental responsibility who has an email address. Nobody is shown a link: the
+    only link is the emailed one."""
     for relationship in referral.infant.care_relationships.select_related("carer"):
         if relationship.has_parental_responsibility and relationship.carer.email:
-            create(referral, carer=relationship.carer, by=by)
+            create(referral, carer=relationship.carer, by=by, show=False)
 
 
 def revoke(invitation, *, by, request=None):

@@ -415,14 +415,17 @@ class TeamNote(models.Model):
 
 
 class ParentInvitation(models.Model):
-    """A secure link for one parent or carer to add their views. Only the SHA-256 of the token
-    is stored: the link itself exists only in the email, letter or screen it was given in."""
+    """A secure link for one parent or carer to add their views. Only the SHA-256 of a token
+    is stored: the link itself exists only in the email, letter or screen it was given in.
+    `token_hash` is the link shown once to the team (none when nothing was shown, as at
+    submission); `email_token_hash` is the emailed one, made by the task that sends it."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="invitations")
     carer = models.ForeignKey(
         "patients.Carer", on_delete=models.PROTECT, related_name="invitations"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    email_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

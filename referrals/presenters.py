@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from patients.chi import format_chi
 from referrals.assessment import OVERRIDABLE, is_overridden, overridable_failures
 from referrals.drafts import COMPLETED, IN_PROGRESS
@@ -131,42 +129,6 @@ def answers(referral, *, editable):
         }
         for section in SECTIONS
     ]
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    url: str
-    reference: str
-    initials: str
-    date_of_birth: object
-    status: str
-    status_class: str
-    submitted_at: object
-    is_draft: bool
-    delete_url: str
-
-
-def referral_rows(referrals):
-    rows = []
-    for referral in referrals:
-        infant = referral.infant
-        initials = "".join(part[:1].upper() for part in (infant.given_name, infant.family_name))
-        rows.append(
-            ReferralRow(
-                url=reverse("referrals:detail", args=[referral.pk]),
-                reference=referral.reference or "Draft",
-                initials=initials or "Not given yet",
-                date_of_birth=infant.date_of_birth,
-                status=referral.get_status_display(),
-                status_class=STATUS_TAGS[referral.status],
-                submitted_at=referral.submitted_at,
-                is_draft=referral.is_draft,
-                delete_url=reverse("referrals:delete", args=[referral.pk])
-                if referral.is_draft
-                else "",
-            )
-        )
-    return rows
 
 
 def baby_heading(referral):

@@ -9,6 +9,11 @@ app_name = "referrals"
 urlpatterns = [
     path("referrals/", referrer.my_referrals, name="mine"),
     path("referrals/new/", referrer.new, name="new"),
+    path(
+        "referrals/empty-drafts/delete/",
+        referrer.delete_empty_drafts,
+        name="delete_empty_drafts",
+    ),
     path("referrals/<int:pk>/", referrer.detail, name="detail"),
     path("referrals/<int:pk>/check/", referrer.check, name="check"),
     path("referrals/<int:pk>/sent/", referrer.submitted, name="submitted"),

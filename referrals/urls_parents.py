@@ -11,6 +11,7 @@ app_name = "parents"
 
 urlpatterns = [
     path("your-views/", parent.your_views, name="views"),
+    path("check/", parent.check_answers, name="check"),
     path("sent/", parent.sent, name="sent"),
     path("<str:token>/", parent.open_link, name="open"),
 ]

@@ -6,7 +6,7 @@ action that is no longer allowed (someone acted first, a stale page, a double cl
 TransitionNotAllowed, which views turn into a friendly message.
 
 The statuses and the actions between them (the referrer submits and answers; either side may
-withdraw). Keep this, the README's drawn diagram and TRANSITIONS in step:
+withdraw). Keep this, the drawing in docs/architecture.md and TRANSITIONS in step:
 
     draft ─submit─▶ submitted ─start_review─▶ in_review ─accept─▶ accepted ─close─▶ closed
     submitted, in_review ─request_information─▶ information_requested
@@ -21,10 +21,7 @@ stays), marked "Answer received" on the dashboard until the team opens the refer
 reviewer is emailed (reference and link only).
 """
 
-from functools import partial
-
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from imhs import audit
@@ -40,11 +37,7 @@ from referrals.models import (
     Status,
     TeamNote,
 )
-from referrals.notifications import (
-    send_answer_received,
-    send_referrer_update,
-    send_submission_acknowledgement,
-)
+from referrals.notifications import queue_referral_email
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -256,13 +249,7 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
         )
         if locked.parent_views_method == ParentViewsMethod.SECURE_LINK:
             invitations.invite_at_submission(locked, by=by)
-        transaction.on_commit(
-            partial(
-                send_submission_acknowledgement,
-                referral_id=locked.pk,
-                sign_in_path=reverse("referrals:detail", args=[locked.pk]),
-            )
-        )
+        queue_referral_email(referral_id=locked.pk, kind="received")
     return locked
 
 
@@ -307,7 +294,7 @@ def _apply(
             detail={"action": action, **(detail or {})},
         )
         if notify:
-            transaction.on_commit(partial(send_referrer_update, referral_id=locked.pk, kind=notify))
+            queue_referral_email(referral_id=locked.pk, kind=notify)
     referral.version = locked.version
     return locked
 
@@ -375,13 +362,7 @@ def answer_information_request(referral, *, by, answer, request=None):
             detail={"action": "answer_information_request"},
         )
         if locked.review_started_by_id:
-            transaction.on_commit(
-                partial(
-                    send_answer_received,
-                    referral_id=locked.pk,
-                    reviewer_id=locked.review_started_by_id,
-                )
-            )
+            queue_referral_email(referral_id=locked.pk, kind="answer_received")
     return locked
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "imhs.example.org"
 
@@ -16,6 +18,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": HOST,
     "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
     "SITE_URL": f"https://{HOST}",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
 
 

@@ -11,12 +11,16 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from imhs.models import AuthenticatorDevice
+
 
 def authenticator_for(user):
     """The user's confirmed authenticator app, created if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        device = AuthenticatorDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=True
+        )
     return device
 
 

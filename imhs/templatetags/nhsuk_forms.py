@@ -267,7 +267,8 @@ def nhsuk_field(context, bound_field):
     label = str(bound_field.label or "")
     # NHS.UK style marks the optional questions, not the required ones. A lone checkbox
     # ("I agree ...") is not a question that can be skipped, so it is never "optional".
-    if label and not field.required and kind not in ("checkbox", "hidden"):
+    mark_optional = options.get("mark_optional", True)
+    if label and mark_optional and not field.required and kind not in ("checkbox", "hidden"):
         label = f"{label} (optional)"
 
     hint = field.help_text

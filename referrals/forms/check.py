@@ -13,20 +13,30 @@ OVERRIDE_HELP = (
     "Only if you know something our records do not, for example “family moved last week; "
     "registering with a Coatbridge practice”. The team will see your reason."
 )
+# What each overridable check is about, as it reads in the middle of a sentence.
+OVERRIDE_SUBJECTS = {
+    "residence": "the family's address",
+    "gp_practice": "the baby's GP practice",
+}
+
+
+def _question(rule):
+    return (
+        f"Why should the team consider this referral although {OVERRIDE_SUBJECTS[rule]} is not "
+        "in Lanarkshire?"
+    )
 
 
 class CheckAnswersForm(forms.Form):
     residence_override_reason = forms.CharField(
-        label="Why should the team consider this referral although the family's address is not "
-        "in Lanarkshire? (optional)",
+        label=_question("residence"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=OVERRIDE_HELP,
     )
     gp_practice_override_reason = forms.CharField(
-        label="Why should the team consider this referral although the baby's GP practice is not "
-        "in Lanarkshire? (optional)",
+        label=_question("gp_practice"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -44,6 +54,7 @@ class CheckAnswersForm(forms.Form):
         # Offer only what applies: an override for each overridable failure, the duplicate
         # confirmation when there may be a duplicate.
         fields = []
+        self.reasons_needed = []
         for rule in ("residence", "gp_practice"):
             name = f"{rule}_override_reason"
             if rule in failing or getattr(referral, name):
@@ -51,6 +62,16 @@ class CheckAnswersForm(forms.Form):
                 self.initial.setdefault(name, getattr(referral, name))
             else:
                 del self.fields[name]
+            if rule in failing:
+                # A failed check is sent only with a reason: the question is required (not
+                # "optional"), and an empty answer is an error at the box, linked from the
+                # summary, that says what to write.
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = (
+                    f"Enter why the team should consider this referral although "
+                    f"{OVERRIDE_SUBJECTS[rule]} is not in Lanarkshire"
+                )
+                self.reasons_needed.append({"id": f"id_{name}", "subject": OVERRIDE_SUBJECTS[rule]})
         if Referral.objects.possible_duplicates_of(referral).exists():
             fields.append(Checkboxes("confirm_duplicate"))
         else:

@@ -43,7 +43,7 @@ class InviteForm(forms.Form):
         label="Who is the link for?",
         help_text="Only parents and carers with parental responsibility for the baby can be sent "
         "a link. The link is shown to you once, to copy into a text message or print in a "
-        "letter; it is also emailed if they have an email address.",
+        "letter; a link of its own is also emailed if they have an email address.",
         coerce=int,
         choices=(),
         widget=forms.RadioSelect,

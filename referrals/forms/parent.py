@@ -8,15 +8,17 @@ from crispy_forms.layout import Layout
 from django import forms
 
 from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Fieldset, Radios
+from imhs.layout import CharacterCount, Fieldset, Question, Radios
+from referrals.invitations import VIEW_FIELDS
 
 STORY_MAX_LENGTH = 3000
 SHORT_MAX_LENGTH = 200
 LANGUAGE_MAX_LENGTH = 100
 
-# The five questions in the parent's own words; at least one must be answered to send.
+# The five questions in the parent's own words; at least one must be answered to send. The page
+# says so once, above them, so the boxes themselves are not marked "(optional)".
 STORY_FIELDS = ("going_well", "worries", "relationship", "help_wanted", "anything_else")
-AT_LEAST_ONE = "Write something in at least one box, so the team can hear from you"
+AT_LEAST_ONE = "Write something in at least one of the first 5 boxes, so the team can hear from you"
 
 # Stored in ParentViews.near_me as the value; the label is what the team should show.
 NEAR_ME_CHOICES = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
@@ -79,8 +81,8 @@ def _short(label, hint, max_length=SHORT_MAX_LENGTH):
 
 
 class ParentViewsForm(forms.Form):
-    """The parent's views. Every question is optional, but sending needs at least one of the
-    five story answers (`sending=True`); saving to come back later needs none."""
+    """The parent's views. Every question is optional, but going on to check and send needs at
+    least one of the five story answers (`sending=True`); saving to come back later needs none."""
 
     going_well = _story(
         "What is going well with your baby?",
@@ -127,10 +129,14 @@ class ParentViewsForm(forms.Form):
     )
 
     layout = Layout(
-        *(CharacterCount(name) for name in STORY_FIELDS),
+        *(CharacterCount(name, optional=False) for name in STORY_FIELDS),
         Fieldset(
             "Getting in touch",
-            Radios("interpreter", inline=True, reveal={"yes": ["interpreter_language"]}),
+            Radios(
+                "interpreter",
+                inline=True,
+                reveal={"yes": [Question("interpreter_language", optional=False)]},
+            ),
             "contact_how",
             "contact_times",
             Radios("near_me"),
@@ -182,13 +188,22 @@ class ParentViewsForm(forms.Form):
 
     def answers(self):
         """The cleaned answers, as `invitations.save_views` takes them."""
-        return {
-            name: self.cleaned_data.get(name) or ""
-            for name in (
-                *STORY_FIELDS,
-                "interpreter_language",
-                "contact_how",
-                "contact_times",
-                "near_me",
-            )
-        }
+        return {name: self.cleaned_data.get(name) or "" for name in VIEW_FIELDS}
+
+    @staticmethod
+    def has_story(views):
+        return any(getattr(views, name).strip() for name in STORY_FIELDS)
+
+    @classmethod
+    def summary(cls, views):
+        """(question, answer, field name) for every question, in the page's order, for the
+        check-your-answers step. An unanswered question reads "Not answered"."""
+        rows = []
+        for name in VIEW_FIELDS:
+            value = getattr(views, name)
+            if name == "interpreter_language":
+                name, value = "interpreter", f"Yes, {value}" if value else "No"
+            elif name == "near_me":
+                value = NEAR_ME_LABELS.get(value, "")
+            rows.append((cls.base_fields[name].label, value or "Not answered", name))
+        return rows

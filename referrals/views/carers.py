@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from imhs.access import get_or_404, referrer_required
 from patients.models import CareRelationship
-from referrals import drafts, presenters
+from referrals import drafts, presenters, referrer_presenters
 from referrals.forms.carers import (
     CarerForm,
     CarersDoneForm,
@@ -24,7 +24,7 @@ from referrals.forms.carers import (
     unsaved_carer_pages,
 )
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.views.referrer import draft_write, own_referral, record_get
+from referrals.views.referrer import draft_write, kept, own_referral, record_get
 
 SECTION = SECTIONS_BY_SLUG["carers"]
 
@@ -75,6 +75,9 @@ def carer(request, pk, relationship_id=None):
             referral,
             partial(drafts.save_section, referral, key=key, form=form, mark=drafts.IN_PROGRESS),
             back=lambda: _latest_page(referral, relationship_id),
+            redraw=lambda latest: _carer_page(
+                request, latest, kept(form), relationship, key, stale=True
+            ),
         )
         if refused:
             return refused
@@ -89,6 +92,10 @@ def carer(request, pk, relationship_id=None):
             form = CarerForm(MultiValueDict(typed), referral=referral, relationship=relationship)
         else:
             form = CarerForm(referral=referral, relationship=relationship)
+    return _carer_page(request, referral, form, relationship, key)
+
+
+def _carer_page(request, referral, form, relationship, key, *, stale=False):
     return render(
         request,
         "referrals/carers/carer.html",
@@ -99,6 +106,7 @@ def carer(request, pk, relationship_id=None):
             "form": form,
             "relationship": relationship,
             "draft_key": key,
+            "stale": referrer_presenters.saved_meanwhile(referral, SECTION) if stale else None,
         },
     )
 

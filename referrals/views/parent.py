@@ -3,7 +3,9 @@
 - `/views/<token>/` asks only for the baby's date of birth. Opening it changes nothing (mail
   scanners open links). The right date starts a short session that holds only the invitation's
   id and when it was last used, then redirects to a URL without the token.
-- `/views/your-views/` is the parent's form: save and come back, or send once.
+- `/views/your-views/` is the parent's form: save and come back, or go on to check them.
+- `/views/check/` shows the saved answers to check before sending them, once: sending cannot be
+  undone.
 - `/views/sent/` says what happens next.
 
 Every closed link (unknown, expired, revoked, locked, sent, re-sent) gets the same page, with
@@ -193,20 +195,20 @@ def your_views(request):
         return closed(request, session_ended=session_ended)
 
     if request.method == "POST":
-        sending = "send" in request.POST
-        form = ParentViewsForm(request.POST, sending=sending)
+        # "Continue" (or "send", from a page loaded before the check step existed) saves the
+        # answers and goes on to check them; only the check page sends.
+        checking = "save" not in request.POST
+        form = ParentViewsForm(request.POST, sending=checking)
         if form.is_valid():
             try:
                 invitations.save_views(
-                    invitation.pk, answers=form.answers(), submit=sending, request=request
+                    invitation.pk, answers=form.answers(), submit=False, request=request
                 )
             except invitations.LinkClosed:
                 _end_session(request)
                 return closed(request)
-            if sending:
-                _end_session(request)
-                request.session[SENT_KEY] = True
-                return redirect("parents:sent")
+            if checking:
+                return redirect("parents:check")
             messages.success(
                 request,
                 "Saved. You can come back and finish later, using the link in your email and "
@@ -225,6 +227,52 @@ def your_views(request):
             "expires_at": invitation.expires_at,
             "idle_minutes": settings.PARENT_SESSION_IDLE_MINUTES,
         },
+    )
+
+
+@parent_page
+def check_answers(request):
+    """The saved answers, to check before sending. Sending sends what was checked: if the
+    answers changed since this page was drawn (another tab), it is drawn again to check."""
+    asked_for = request.session.get(INVITATION_KEY, "")
+    invitation, session_ended = _session_invitation(request)
+    if invitation is None:
+        audit.record(
+            AuditAction.ACCESS_DENIED,
+            by=request.user,
+            object_type=OBJECT_TYPE,
+            object_id=asked_for,
+            request=request,
+            detail={"page": "check", "session_ended": session_ended},
+        )
+        return closed(request, session_ended=session_ended)
+    views = invitations.views_for(invitation)
+    if views is None or not ParentViewsForm.has_story(views):
+        return redirect("parents:views")
+    version = views.saved_at.isoformat()
+    changed = False
+    if request.method == "POST":
+        if request.POST.get("version") == version:
+            try:
+                invitations.save_views(
+                    invitation.pk,
+                    answers={name: getattr(views, name) for name in invitations.VIEW_FIELDS},
+                    submit=True,
+                    request=request,
+                )
+            except invitations.LinkClosed:
+                _end_session(request)
+                return closed(request)
+            _end_session(request)
+            request.session[SENT_KEY] = True
+            return redirect("parents:sent")
+        changed = True
+    else:
+        audit.record(AuditAction.VIEW, obj=views, request=request, detail={"page": "check"})
+    return render(
+        request,
+        "parents/check.html",
+        {"rows": ParentViewsForm.summary(views), "version": version, "changed": changed},
     )
 
 

@@ -20,7 +20,15 @@ from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
 from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
-from referrals.views.referrer import PASSING_SAVE, draft_write, own_referral, record_view
+from referrals.sections import SECTIONS_BY_SLUG
+from referrals.views.referrer import (
+    PASSING_SAVE,
+    draft_write,
+    kept,
+    own_referral,
+    record_view,
+    section_page,
+)
 
 MAX_RESULTS = 20
 MAX_WORDS = 6  # enough for any practice's name and town; bounds the query's size
@@ -81,6 +89,9 @@ def _keep_baby_answers(request, referral):
         referral,
         partial(drafts.save_section, referral, key=SECTION, form=form),
         back=lambda: redirect("referrals:section", referral.pk, SECTION),
+        redraw=lambda latest: section_page(
+            request, latest, SECTIONS_BY_SLUG[SECTION], kept(form), stale=True
+        ),
     )
     return refused or redirect("referrals:find_practice", referral.pk)
 

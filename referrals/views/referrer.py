@@ -9,6 +9,7 @@ is audited: a page drawn for a GET is a VIEW; a POST leaves its write's event (C
 from functools import partial
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,11 +21,14 @@ from imhs.access import get_or_404, referrer_required
 from imhs.models import AuditAction
 from referrals import drafts, presenters, referrer_presenters, workflow
 from referrals.assessment import assessment_for
+from referrals.dashboard import pagination, search_condition
 from referrals.forms.answer import AnswerQuestionForm
 from referrals.forms.check import CheckAnswersForm
+from referrals.forms.my_referrals import MyReferralsFilterForm
 from referrals.models import Referral
 from referrals.sections import SECTIONS_BY_SLUG
 
+MY_REFERRALS_PAGE_SIZE = 25
 # The button on a section page that stores what was typed and opens a sub-page.
 PASSING_SAVE = "find_practice"
 
@@ -66,15 +70,21 @@ def stale_message(request, referral):
     )
 
 
-def draft_write(request, referral, write, *, back):
+def draft_write(request, referral, write, *, back, redraw=None):
     """Run `write(by=, version=, request=)` (a `drafts` function) for this page's POST.
 
-    Returns (result, None); or (None, response) when the draft had moved on: a stale tab gets
-    the message and `back()` (a response), a draft sent meanwhile goes to its own page.
+    Returns (result, None); or (None, response) when the draft had moved on: a draft sent
+    meanwhile goes to its own page; a stale tab's save is refused, so that nothing newer is
+    overwritten, but nothing typed is lost either: `redraw(latest)` (pages with a form) draws
+    the page again with what was typed, the answers saved meanwhile beside it and the latest
+    version, so saving again keeps it. Without `redraw`, the message and `back()`.
     """
     try:
         result = write(by=request.user, version=request.POST.get("version"), request=request)
     except drafts.StaleDraft as stale:
+        if redraw is not None:
+            record_view(request, stale.referral)  # nothing written: the page is drawn again
+            return None, redraw(stale.referral)
         stale_message(request, stale.referral)
         return None, back()
     except drafts.NotADraft:
@@ -82,19 +92,65 @@ def draft_write(request, referral, write, *, back):
     return result, None
 
 
+def kept(form):
+    """A refused form as typed, without errors: it was never checked against the latest draft
+    (its errors, if any, show when it is saved again)."""
+    form.errors.clear()
+    return form
+
+
 @referrer_required
 def my_referrals(request):
+    """The referrer's own referrals, most recently changed first: searched, filtered and paged
+    in the database, so the queries stay the same however many there are."""
+    form = MyReferralsFilterForm(request.GET or None)
+    search, status = form.narrowing()
     referrals = Referral.objects.visible_to(request.user).select_related("infant")
-    rows = presenters.referral_rows(referrals.order_by("-updated_at"))
-    # A list of the referrer's own referrals (babies' initials): one event for the list.
+    if search:
+        referrals = referrals.filter(search_condition(search))
+    if status:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals.order_by("-updated_at", "-pk"), MY_REFERRALS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # A list of the referrer's own referrals: one event for the list (search text not kept).
     audit.record(
         AuditAction.VIEW,
         by=request.user,
         object_type=Referral._meta.label_lower,
         request=request,
-        detail={"list": True, "count": len(rows)},
+        detail={"list": True, "count": page.paginator.count},
     )
-    return render(request, "referrals/my_referrals.html", {"rows": rows})
+    return render(
+        request,
+        "referrals/my_referrals.html",
+        {
+            "form": form,
+            "narrowed": bool(search or status),
+            "rows": referrer_presenters.my_referral_rows(page.object_list),
+            "page": page,
+            "pagination": pagination(page, request.GET),
+            "empty_drafts": drafts.empty_drafts_of(request.user).count(),
+        },
+    )
+
+
+@referrer_required
+@require_http_methods(["GET", "POST"])
+def delete_empty_drafts(request):
+    """Delete the referrer's own empty drafts older than a day, after asking (GET)."""
+    if request.method == "POST":
+        count = drafts.delete_empty_drafts(by=request.user, request=request)
+        messages.success(request, f"{_drafts(count)} deleted.")
+        return redirect("referrals:mine")
+    count = drafts.empty_drafts_of(request.user).count()
+    if not count:
+        return redirect("referrals:mine")
+    return render(request, "referrals/delete_empty_drafts.html", {"count": count})
+
+
+def _drafts(count):
+    return "1 empty draft" if count == 1 else f"{count} empty drafts"
 
 
 @referrer_required
@@ -183,6 +239,7 @@ def section(request, pk, slug):
             referral,
             partial(drafts.save_section, referral, key=slug, form=form),
             back=lambda: redirect("referrals:section", pk, slug),
+            redraw=lambda latest: section_page(request, latest, section, kept(form), stale=True),
         )
         if refused:
             return refused
@@ -196,6 +253,11 @@ def section(request, pk, slug):
             # continue": show what was typed without errors for questions not reached yet.
             form.errors.clear()
         form = form or form_class(referral=referral)
+    return section_page(request, referral, section, form)
+
+
+def section_page(request, referral, section, form, *, stale=False):
+    """A section's page; `stale`: what was typed was refused (see `draft_write`)."""
     return render(
         request,
         "referrals/section.html",
@@ -204,6 +266,7 @@ def section(request, pk, slug):
             "section": section,
             "form": form,
             "heading": presenters.baby_heading(referral),
+            "stale": referrer_presenters.saved_meanwhile(referral, section) if stale else None,
         },
     )
 
@@ -235,11 +298,19 @@ def check(request, pk):
             except workflow.SubmissionRefused as refused:
                 refusal = refused.reasons
             except drafts.StaleDraft as stale:
-                stale_message(request, stale.referral)
-                return redirect("referrals:check", pk)
+                # Not sent: the answers changed since this page was drawn. The page again, with
+                # the latest answers to check and any reason typed still in its box.
+                messages.error(
+                    request,
+                    "This referral was changed in another tab or window at "
+                    f"{timezone.localtime(stale.referral.updated_at):%H:%M}, so it has not been "
+                    "sent: check the latest answers below, then send it.",
+                )
             except workflow.TransitionNotAllowed:
                 return redirect("referrals:detail", pk)
         referral.refresh_from_db()
+        referral.infant.refresh_from_db()  # another tab may have changed the baby's answers
+        form = CheckAnswersForm(request.POST, referral=referral)  # what was typed, checked again
         record_view(request, referral)  # refused: the page is drawn again, nothing written
     assessment = assessment_for(referral)
     return render(

@@ -107,10 +107,9 @@ def assert_accessible(page):
 def enter_security_code(page, email):
     """The second-factor step of signing in, with the code the person's app would show (their
     app must be set up before they sign in: tests.sign_in.authenticator_for)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from imhs.models import AuthenticatorDevice
     from tests.sign_in import unused_totp_code
 
-    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user__email=email, confirmed=True)
     page.get_by_label("Security code").fill(unused_totp_code(device))
     page.get_by_role("button", name="Continue").click()

@@ -57,8 +57,10 @@ def radio(page, question, answer):
 
 
 def test_a_parent_sends_their_views_and_the_team_reads_them(
-    page, new_context, live_server, console_errors
+    page, new_context, live_server, console_errors, settings
 ):
+    # The demo's relaxed second factor shows staff a banner; parents must never see it.
+    settings.SECOND_FACTOR_RELAXED = True
     team_member = TeamMemberFactory(email="parents.team@example.org", password=PASSWORD)
     authenticator_for(team_member)
     referral = ReferralFactory(submitted=True, parent_views_method="secure_link")
@@ -82,6 +84,7 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     for personal in (infant.given_name, carer.given_name, referral.reference, f"{born:%B}"):
         expect(main).not_to_contain_text(personal)
     expect(page.locator(".nhsuk-header__account")).to_have_count(0)
+    expect(page.get_by_text("Second factor disabled")).to_have_count(0)
     check_accessible(page)
 
     # A wrong date: told how many tries are left, with the date kept.
@@ -105,9 +108,29 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     assert posts
     assert set(posts) == {"null"}
 
+    expect(page.get_by_text("Second factor disabled")).to_have_count(0)
+    # One rule, said once; the five boxes are not marked "(optional)".
+    expect(page.get_by_role("main")).to_contain_text(
+        "Write something in at least one of the first 5 boxes"
+    )
+    # Only the 4 "Getting in touch" questions are optional, and say so.
+    expect(page.get_by_text("(optional)")).to_have_count(4)
+    # On a phone the main button comes first, above "Save and come back later".
+    continue_box = page.get_by_role("button", name="Continue").bounding_box()
+    save_box = page.get_by_role("button", name="Save and come back later").bounding_box()
+    assert continue_box["y"] < save_box["y"]
+    # Nothing written: the summary says so and its link goes to the first box.
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("at least one of the first 5 boxes")).click()
+    expect(page.get_by_label("What is going well with your baby?")).to_be_focused()
+    check_accessible(page)
+
     page.get_by_label("What is going well with your baby?").fill(GOING_WELL)
     page.get_by_label("What worries you?").fill(WORRIES)
     radio(page, "Do you need an interpreter? (optional)", "Yes").check()
+    expect(page.get_by_text("What language do you speak? (optional)")).to_have_count(0)
     page.get_by_label("What language do you speak?").fill("Polish")
     radio(page, "Would a video call (Near Me) suit you? (optional)", "Not sure").check()
     check_accessible(page)  # with the follow-up question showing
@@ -124,11 +147,23 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     expect(later.get_by_label("What worries you?")).to_have_value(WORRIES)
     expect(later.get_by_label("What language do you speak?")).to_have_value("Polish")
     later.get_by_label("What would you like help with?").fill(HELP_WANTED)
+    later.get_by_role("button", name="Continue").click()
+    # Sending cannot be undone: the answers are shown to check first, each with a Change link.
+    expect(heading(later)).to_have_text("Check your answers before sending")
+    answers = later.locator(".nhsuk-summary-list")
+    for words in (GOING_WELL, WORRIES, HELP_WANTED, "Yes, Polish", "Not sure"):
+        expect(answers).to_contain_text(words)
+    expect(later.get_by_text("Second factor disabled")).to_have_count(0)
+    check_accessible(later)
+    later.get_by_role("link", name="Change your answer to: What worries you?").click()
+    expect(later.get_by_label("What worries you?")).to_have_value(WORRIES)
+    later.get_by_role("button", name="Continue").click()
     later.get_by_role("button", name="Send to the team").click()
     expect(later.get_by_role("heading", level=1)).to_have_text("Your views have been sent")
     expect(later.get_by_role("main")).to_contain_text("What happens next")
     expect(later.get_by_role("main")).to_contain_text("01698 754609")
-    assert later.url == f"{live_server.url}/views/sent/"
+    # (A fragment from the "Change" link stays in the address, as browsers keep it.)
+    assert later.url.split("#")[0] == f"{live_server.url}/views/sent/"
     check_accessible(later)
     # Only the first page's form was posted to the link; nothing after it carries the token.
     assert [url for url in later_posts if token in url] == [link]
@@ -142,6 +177,7 @@ def test_a_parent_sends_their_views_and_the_team_reads_them(
     assert all("404" in error for error in console_errors), console_errors
 
     # The team member reads the views on the referral's page (on a phone too).
+    settings.SECOND_FACTOR_RELAXED = False
     team = new_context().new_page()
     team.goto(live_server.url + "/accounts/login/")
     team.get_by_label("Email address").fill("parents.team@example.org")

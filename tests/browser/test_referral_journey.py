@@ -335,7 +335,7 @@ def test_health_visitor_completes_and_sends_a_referral(
     expect(heading(page)).to_have_text("Your referrals")
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row).to_contain_text("Submitted")
-    expect(row).to_contain_text("JE")  # the baby's initials, not their name
+    expect(row).to_contain_text("Journeybaby Example")  # the name the referrer wrote
     assert_accessible()
     assert console_errors == []
 

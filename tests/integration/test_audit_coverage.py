@@ -119,6 +119,11 @@ def open_parent_session(client, w):
     assert response.status_code == 302
 
 
+def parent_saves_views(client, w):
+    open_parent_session(client, w)
+    client.post(reverse("parents:views"), {"worries": "Synthetic.", "save": ""})
+
+
 @dataclass(frozen=True)
 class Page:
     """One request: who makes it (an attribute of the world, or None for a parent), the URL and
@@ -241,6 +246,9 @@ PARENT_PAGES = [
          lambda w: [(CHANGE, "referrals.parentviews", str(ParentViews.objects.get().pk))],
          method="post", data=lambda w: {"worries": "Synthetic.", "save": ""},
          setup=open_parent_session),
+    Page("parent's answers to check", None, lambda w: reverse("parents:check"),
+         lambda w: [(VIEW, "referrals.parentviews", str(ParentViews.objects.get().pk))],
+         setup=parent_saves_views),
     Page("parent's views without a session", None, lambda w: reverse("parents:views"),
          lambda w: [(DENIED, INVITATION, "")], status=(404,)),
 ]  # fmt: skip

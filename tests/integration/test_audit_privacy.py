@@ -169,7 +169,10 @@ def test_no_audit_event_holds_a_password_a_token_or_what_was_typed(
     parent.post(reverse("parents:open", args=[token]), date_of_birth(born.day))
     views = {"worries": TYPED["parent"], "going_well": TYPED["parent"]}
     parent.post(reverse("parents:views"), {**views, "save": ""})
-    assert parent.post(reverse("parents:views"), {**views, "send": ""}).url == "/views/sent/"
+    assert parent.post(reverse("parents:views"), {**views, "check": ""}).url == "/views/check/"
+    check = parent.get("/views/check/").content.decode()
+    seen = re.search(r'name="version" value="([^"]+)"', check).group(1)
+    assert parent.post("/views/check/", {"version": seen, "send": ""}).url == "/views/sent/"
 
     # The referrer changes their password; then forgets it and resets it by email.
     changed = browser.post(

@@ -1,6 +1,6 @@
 """Who may open what: every named URL by every kind of visitor, in one table.
 
-The rules (shared/DESIGN.md, "Roles and access"):
+The rules (docs/architecture.md, "Roles and access"):
 
 - anonymous people are sent to sign in for anything that is not public ("login");
 - a signed-in person in the wrong role gets 403;
@@ -103,11 +103,15 @@ GET_TABLE = {
     "parents:open": PUBLIC,
     # Without the parent session: the one "this link does not work" page (404), for everybody.
     "parents:views": (404, 404, 404, 404, 404, 200),
+    # Checking before sending: nothing saved yet, so back to the form.
+    "parents:check": (404, 404, 404, 404, 404, To("parents:views")),
     # Only after sending the views (this parent has not sent yet): the same closed page.
     "parents:sent": (404, 404, 404, 404, 404, 404),
     # --- the referrer's pages (the owner's draft, or their sent referral) ---------------------
     "referrals:mine": (L, 200, 200, 403, 403, L),  # each referrer's own list
     "referrals:new": (L, 200, 200, 403, 403, L),
+    # GET asks "are you sure" (or goes back to the list when there is nothing to delete).
+    "referrals:delete_empty_drafts": (L, To("referrals:mine"), To("referrals:mine"), 403, 403, L),
     "referrals:detail": OWN_REFERRAL,
     "referrals:check": OWN_REFERRAL,
     "referrals:submitted": OWN_REFERRAL,  # the sent referral
@@ -241,6 +245,8 @@ POST_TABLE = {
     "second_factor_backup_codes": ((L, None, None, None, None, L), {}),
     "audit_export": ((L, 403, 403, 403, None, L), {"date_from_0": "1", "date_to_0": "1"}),
     "referrals:new": ((L, None, None, 403, 403, L), {}),
+    # Each referrer deletes only their own empty drafts: the world's drafts are not empty.
+    "referrals:delete_empty_drafts": ((L, None, None, 403, 403, L), {}),
     "referrals:section": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
     "referrals:check": ((L, None, 404, 403, 403, L), {"version": "{draft.version}"}),
     "referrals:delete": ((L, None, 404, 403, 403, L), {}),
@@ -258,7 +264,8 @@ POST_TABLE = {
     "referrals:team_invite_resend": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_revoke": ((L, 403, 403, None, None, L), {}),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
-    "parents:views": ((404, 404, 404, 404, 404, None), {"send": ""}),
+    "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
+    "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
     "admin:referrals_referral_action": (
         (L, 403, 403, None, None, L),
         {"version": "{submitted.version}"},

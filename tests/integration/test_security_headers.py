@@ -8,6 +8,8 @@ and a `Referrer-Policy`; and every page that shows personal data must not be sto
 browser or a proxy (`Cache-Control: no-store`), which has its own tests below.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,6 +48,7 @@ PUBLIC_PAGES_SIGNED_IN = sorted(NO_STORE_EXEMPT - {"login"})  # login redirects 
 
 # Pages no GET of the matrix answers with 200, reached as their users reach them.
 OTHER_PAGES = [
+    "parents:check",  # after saving views to send
     "parents:sent",  # after sending the views
     "password_reset_confirm",  # the token-free page a valid link redirects to
     "referrals:team_reassess",  # POST: today's eligibility (a GET shows the page as stored)
@@ -84,7 +87,13 @@ def fetch_other_pages(world):
     reassess = team.post(world.url("referrals:team_reassess"))
     # The parent sends their views, then sees what happens next.
     parent = world.client(PARENT)
-    sent = parent.post(reverse("parents:views"), {"going_well": "Synthetic words.", "send": ""})
+    checking = parent.post(
+        reverse("parents:views"), {"going_well": "Synthetic words.", "check": ""}
+    )
+    assert checking.status_code == 302, "the parent's views were not saved"
+    check = parent.get(checking["Location"])
+    version = re.search(r'name="version" value="([^"]+)"', check.content.decode()).group(1)
+    sent = parent.post(checking["Location"], {"version": version, "send": ""})
     assert sent.status_code == 302, "the parent's views were not sent"
     # A second carer of the baby, who has no link yet: the team makes one.
     second = CareRelationshipFactory(
@@ -95,6 +104,7 @@ def fetch_other_pages(world):
     reset = world.client(ANONYMOUS)
     assert reset.get(world.url("password_reset_confirm")).status_code == 302
     pages = [
+        ("parents:check", check),
         ("parents:sent", parent.get(sent["Location"])),
         ("password_reset_confirm", reset.get(set_password_url(world))),
         ("referrals:team_reassess", reassess),

@@ -216,7 +216,7 @@ def _admin_objects(world, team_member):
         ),
         DBTaskResult: DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
-            task_path="imhs.tasks.send_email",
+            task_path="imhs.tasks.send_password_reset",
             backend_name="default",
             run_after=now,
         ),

@@ -54,7 +54,9 @@ class Command(BaseCommand):
         )
         link = referrals_demo.fresh_parent_link()
         self.stdout.write("")
-        self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
+        # SITE_URL follows `make run PORT=...`, so printed and emailed links go where it serves.
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"Demo sign-ins at {site}/accounts/login/")
         self.stdout.write(f"Password for every demo user: {password}")
         if settings.SECOND_FACTOR_RELAXED:
             self.stdout.write(
@@ -71,7 +73,5 @@ class Command(BaseCommand):
         if link:
             path, born = link
             self.stdout.write("")
-            self.stdout.write(
-                f"Demo parent's secure link (new each run): http://127.0.0.1:8000{path}"
-            )
+            self.stdout.write(f"Demo parent's secure link (new each run): {site}{path}")
             self.stdout.write(f"  the baby's date of birth to enter: {born:%-d %-m %Y}")

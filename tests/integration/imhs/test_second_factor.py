@@ -3,17 +3,20 @@ backup codes, throttling; the admin; a service lead's reset; the development rel
 
 import base64
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from imhs.models import AuditAction, AuditEvent, BackupCode, BackupCodeDevice
+from imhs.models import AuditAction, AuditEvent, AuthenticatorDevice, BackupCode, BackupCodeDevice
+from imhs.second_factor import _wait
 from tests.factories import ReferrerFactory, ServiceLeadFactory, TeamMemberFactory
 from tests.sign_in import authenticator_for, sign_in, totp_code
 
@@ -124,6 +127,145 @@ def test_wrong_codes_slow_down_the_next_try(client, settings):
 
     assert "too many wrong codes" in response.content.decode()
     assert client.get("/team/").status_code == 302
+
+
+def test_a_refusal_while_waiting_is_audited_without_the_code(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+    password_only(client, member)
+    client.post(reverse("second_factor_verify"), {"code": "000000"})
+    code = totp_code(device)
+
+    client.post(reverse("second_factor_verify"), {"code": code})
+
+    event = AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR_FAILED).latest("pk")
+    assert event.actor == member
+    assert event.detail == {"method": "app", "throttled": True}
+    assert AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR_FAILED).count() == 2
+    assert code not in str(event.detail)
+
+
+@pytest.mark.parametrize(
+    ("factor", "wrong_codes", "message"),
+    [(8, 1, "Wait 8 seconds,"), (60, 1, "Wait 60 seconds,"), (60, 3, "Wait 4 minutes,")],
+)
+def test_the_message_says_how_long_to_wait(client, settings, factor, wrong_codes, message):
+    settings.OTP_TOTP_THROTTLE_FACTOR = factor
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+    # That many wrong codes, the latest just now (the wait is factor x 2 ** (wrong codes - 1)).
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=wrong_codes, throttling_failure_timestamp=timezone.now()
+    )
+    password_only(client, member)
+
+    response = client.post(reverse("second_factor_verify"), {"code": totp_code(device)})
+
+    assert f"You have entered too many wrong codes. {message} then try again." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0.2, "1 second"),
+        (8, "8 seconds"),
+        (7.01, "8 seconds"),
+        (90, "90 seconds"),
+        (91, "2 minutes"),
+        (3600, "60 minutes"),
+        (5401, "2 hours"),
+        (200_000, "3 days"),
+    ],
+)
+def test_waits_are_rounded_up_to_a_unit_a_person_counts(seconds, words):
+    assert _wait(seconds) == words
+
+
+@pytest.mark.parametrize("first", ["app", "backup code"])
+def test_app_codes_and_backup_codes_share_one_throttle(client, settings, first):
+    # A wrong code of either kind makes the next try of either kind wait: two kinds of code
+    # must not give two guesses per wait.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+    codes = issue_codes(Client(), member)
+    password_only(client, member)
+    wrong = {"app": "000000", "backup code": "AAAA-AAAA-AAAA-AAAA"}[first]
+    right = {"app": codes[0], "backup code": totp_code(device)}[first]  # the other kind
+    client.post(reverse("second_factor_verify"), {"code": wrong})
+
+    response = client.post(reverse("second_factor_verify"), {"code": right})
+
+    assert "too many wrong codes" in response.content.decode()
+    assert client.get("/team/").status_code == 302
+    assert BackupCodeDevice.objects.get(user=member).remaining() == 10
+
+
+def test_a_right_backup_code_clears_the_throttle(client, settings):
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+    codes = issue_codes(Client(), member)
+    password_only(client, member)
+    client.post(reverse("second_factor_verify"), {"code": "000000"})
+    client.post(reverse("second_factor_verify"), {"code": "000000"})
+
+    assert client.post(reverse("second_factor_verify"), {"code": codes[0]}).status_code == 302
+
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+# --- the window of accepted codes (ADR 0007) ------------------------------------------------
+
+STEP = 30
+# An invented moment, 10 seconds into a 30-second step.
+NOW = 60_000_000 * STEP + 10
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django-otp's clock, set by the test."""
+    now = SimpleNamespace(value=NOW)
+    monkeypatch.setattr(
+        "django_otp.plugins.otp_totp.models.time", SimpleNamespace(time=lambda: now.value)
+    )
+    return now
+
+
+def code_at(device, moment):
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = moment
+    return f"{totp.token():06d}"
+
+
+def signs_in_with(user, code):
+    client = password_only(Client(), user)
+    return client.post(reverse("second_factor_verify"), {"code": code}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("steps", "accepted"), [(-2, False), (-1, True), (0, True), (1, True), (2, False)]
+)
+def test_the_current_code_and_one_step_either_side_are_accepted(clock, steps, accepted):
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+
+    assert signs_in_with(member, code_at(device, NOW + steps * STEP)) is accepted
+
+
+def test_a_sign_in_with_the_previous_code_does_not_widen_the_window(clock):
+    member = TeamMemberFactory(password=PASSWORD)
+    device = authenticator_for(member)
+    assert signs_in_with(member, code_at(device, NOW - STEP))
+    device.refresh_from_db()
+    assert device.drift == 0
+
+    clock.value = NOW + 4 * STEP  # a later sign-in
+    assert not signs_in_with(member, code_at(device, clock.value - 2 * STEP))
+    assert signs_in_with(member, code_at(device, clock.value))
 
 
 def test_referrers_need_no_second_factor_unless_they_set_one_up(client):
@@ -278,6 +420,24 @@ def test_new_backup_codes_replace_the_old_ones(client):
     password_only(client, member)
     assert client.post(reverse("second_factor_verify"), {"code": old[0]}).status_code == 200
     assert client.post(reverse("second_factor_verify"), {"code": new[0]}).status_code == 302
+
+
+def test_new_backup_codes_keep_a_session_verified_by_a_backup_code(client):
+    # Someone who lost their phone signs in with a backup code and asks for new ones: they must
+    # not be sent back to the code page to spend one of the new codes at once.
+    member = TeamMemberFactory(password=PASSWORD)
+    codes = issue_codes(Client(), member)
+    device_before = BackupCodeDevice.objects.get(user=member).pk
+    password_only(client, member)
+    assert client.post(reverse("second_factor_verify"), {"code": codes[0]}).status_code == 302
+
+    page = client.post(reverse("second_factor_backup_codes")).content.decode()
+
+    assert len(BACKUP_CODE.findall(page)) == 10
+    assert client.get(reverse("account")).status_code == 200
+    assert client.get("/team/").status_code == 200
+    assert BackupCodeDevice.objects.get(user=member).pk == device_before
+    assert BackupCodeDevice.objects.get(user=member).remaining() == 10
 
 
 def test_new_backup_codes_need_a_post(client):

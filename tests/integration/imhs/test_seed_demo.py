@@ -75,3 +75,14 @@ def test_seed_demo_prints_a_fresh_parent_link_each_run(settings, capsys):
     assert first != second
     assert invitations.find(second).usable(now)
     assert not invitations.find(first).usable(now)  # the previous demo link was revoked
+
+
+def test_the_printed_links_follow_the_site_address(settings, capsys):
+    """`make run PORT=8123` sets SITE_URL to match; the demo's printed links use it."""
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Demo sign-ins at http://127.0.0.1:8123/accounts/login/" in out
+    assert re.search(r"secure link \(new each run\): http://127\.0\.0\.1:8123/views/\S+/", out)
+    assert ":8000" not in out

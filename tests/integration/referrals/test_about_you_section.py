@@ -128,7 +128,9 @@ def test_a_stale_version_is_refused(signed_in, referral):
         url(referral), {**ANSWERS, "referrer_base": "Stale", "version": opened_at}
     )
 
-    assert response.status_code == 302
+    # Refused, but what was typed stays on the page (issue 12, point 18).
+    assert response.status_code == 200
+    assert 'value="Stale"' in response.content.decode()
     assert latest(referral).referrer_base == "Test Nursery"
 
 

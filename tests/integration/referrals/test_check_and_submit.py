@@ -99,11 +99,12 @@ def test_a_failed_gp_check_can_be_overridden_with_a_reason_on_the_check_page(cli
     referral = ReferralFactory(infant__gp_practice__health_board_code="S08000031")
     sign_in(client, referral.referrer)
     text = page(client.get(reverse("referrals:check", args=[referral.pk])))
-    assert "not in Lanarkshire? (optional)" in text
+    assert "although the baby's GP practice is not in Lanarkshire?" in text
+    assert "(optional)" not in text
     assert "Send referral" in text
 
     refused = page(send(client, referral))
-    assert "The referral has not been sent" in refused
+    assert "There is a problem" in refused
 
     reason = "Family moved last week; registering with a Coatbridge practice"
     response = send(client, referral, gp_practice_override_reason=reason)
@@ -112,6 +113,33 @@ def test_a_failed_gp_check_can_be_overridden_with_a_reason_on_the_check_page(cli
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED
     assert referral.gp_practice_override_reason == reason
+
+
+def test_the_override_is_one_clear_question_whose_error_links_to_the_reason_box(client):
+    """Issue 12, point 19: the summary links to the box and says what to enter (also for a
+    reason of blanks), the label is not "optional", the panel says a reason lets it be sent."""
+    referral = ReferralFactory(infant__gp_practice__health_board_code="S08000031")
+    sign_in(client, referral.referrer)
+
+    text = page(client.get(reverse("referrals:check", args=[referral.pk])))
+    assert "This referral can be sent only with a reason" in text
+    assert "This referral cannot be sent" not in text
+    assert "If you know that the baby's GP practice is different" in text
+    assert '<a href="#id_gp_practice_override_reason">' in text
+    assert "(optional)" not in text
+    assert "If you know that Where" not in text
+
+    message = (
+        "Enter why the team should consider this referral although the baby's GP practice "
+        "is not in Lanarkshire"
+    )
+    for reason in ("", "   "):
+        refused = page(send(client, referral, gp_practice_override_reason=reason))
+        summary = refused[refused.index("There is a problem") :]
+        assert f'<a href="#id_gp_practice_override_reason">{message}</a>' in summary
+        assert "does not meet the service's criteria (see below)" not in refused
+        assert 'id="id_gp_practice_override_reason"' in refused
+    assert Referral.objects.get(pk=referral.pk).status == Status.DRAFT
 
 
 def test_possible_duplicate_is_flagged_without_revealing_the_other_referral(client):

@@ -27,11 +27,12 @@ from tests.sign_in import sign_in
 pytestmark = pytest.mark.django_db
 
 VIEWS_URL = "/views/your-views/"
+CHECK_URL = "/views/check/"
 SENT_URL = "/views/sent/"
 CLOSED_HEADING = "This link does not work"
 WRONG = "That date of birth does not match our records. You have {} more {}."
 SAVED = "Saved. You can come back and finish later"
-AT_LEAST_ONE = "Write something in at least one box, so the team can hear from you"
+AT_LEAST_ONE = "Write something in at least one of the first 5 boxes, so the team can hear from you"
 
 
 def at(moment):
@@ -124,6 +125,17 @@ def views_data(action="save", **answers):
     data.update(answers)
     data[action] = ""
     return data
+
+
+def send(client, **answers):
+    """The parent's two steps: Continue (saves, then shows the check page), then Send."""
+    response = client.post(VIEWS_URL, views_data("check", **answers))
+    if response.status_code != 302:
+        return response
+    assert response["Location"] == CHECK_URL
+    page = client.get(CHECK_URL)
+    version = re.search(r'name="version" value="([^"]+)"', text(page)).group(1)
+    return client.post(CHECK_URL, {"version": version, "send": ""})
 
 
 def personal_data(referral, carer):
@@ -451,7 +463,7 @@ def test_save_and_come_back_keeps_the_text(client, invitation, token):
 def test_saving_nothing_is_allowed_but_sending_nothing_is_not(client, invitation, token):
     open_session(client, invitation, token)
     assert client.post(VIEWS_URL, views_data("save")).status_code == 302
-    response = client.post(VIEWS_URL, views_data("send", contact_how="Phone"))
+    response = client.post(VIEWS_URL, views_data("check", contact_how="Phone"))
     assert response.status_code == 200
     assert flat(response).count(AT_LEAST_ONE) == 2
     assert ParentViews.objects.get().submitted_at is None
@@ -470,10 +482,9 @@ def test_an_interpreter_needs_a_language(client, invitation, token):
 
 def test_sending_happens_once_and_then_the_link_opens_nothing(client, invitation, token):
     open_session(client, invitation, token)
-    response = client.post(
-        VIEWS_URL, views_data("send", worries="He does not sleep much."), follow=True
-    )
-    assert response.redirect_chain == [(SENT_URL, 302)]
+    response = send(client, worries="He does not sleep much.")
+    assert response["Location"] == SENT_URL
+    response = client.get(SENT_URL)
     assert "Your views have been sent" in flat(response)
     assert "What happens next" in flat(response)
     assert settings.SERVICE["phone"] in flat(response)
@@ -485,7 +496,8 @@ def test_sending_happens_once_and_then_the_link_opens_nothing(client, invitation
     assert invitation.submitted_at == sent_at
 
     # No second sending: the session is gone, and the link is closed.
-    assert client.post(VIEWS_URL, views_data("send", worries="Again.")).status_code == 404
+    assert client.post(VIEWS_URL, views_data("check", worries="Again.")).status_code == 404
+    assert client.post(CHECK_URL, {"send": ""}).status_code == 404
     assert client.get(link_url(token)).status_code == 404
     assert answer(client, token, right(invitation)).status_code == 404
     views.refresh_from_db()
@@ -498,8 +510,8 @@ def test_a_page_left_open_cannot_send_twice(client, invitation, token):
     open_session(client, invitation, token)
     second_tab = Client()
     second_tab.cookies = client.cookies
-    client.post(VIEWS_URL, views_data("send", worries="First."))
-    response = second_tab.post(VIEWS_URL, views_data("send", worries="Second."))
+    send(client, worries="First.")
+    response = second_tab.post(VIEWS_URL, views_data("check", worries="Second."))
     assert response.status_code == 404
     assert ParentViews.objects.get().worries == "First."
 
@@ -536,8 +548,10 @@ def test_every_parent_page_sends_no_referrer_and_no_store(client, invitation, to
         open_session(client, invitation, token),
         client.get(VIEWS_URL),
         client.post(VIEWS_URL, views_data(worries="Sleep.")),
-        client.post(VIEWS_URL, views_data("send")),  # an error
-        client.post(VIEWS_URL, views_data("send", worries="Sleep.")),
+        client.post(VIEWS_URL, views_data("check")),  # an error
+        client.post(VIEWS_URL, views_data("check", worries="Sleep.")),
+        client.get(CHECK_URL),
+        send(client, worries="Sleep."),
         client.get(SENT_URL),
         client.put(VIEWS_URL),  # refused
     ]
@@ -594,7 +608,7 @@ def test_the_token_is_in_no_log(client, caplog, invitation, token):
         client.get(link_url(token))
         answer(client, token, wrong(invitation))
         open_session(client, invitation, token)
-        client.post(VIEWS_URL, views_data("send", worries="Sleep."))
+        send(client, worries="Sleep.")
         client.get(link_url(token))  # closed now: a 404, which Django logs
         unknown = "an-unknown-link-cccccccccccccccccccccccccccc"
         client.get(link_url(unknown))
@@ -617,11 +631,14 @@ def test_the_token_is_in_no_audit_event_and_no_url_after_the_first(client, invit
     urls.append(response["Location"])
     page = client.get(VIEWS_URL)
     assert token not in text(page)
-    response = client.post(VIEWS_URL, views_data("send", worries="Sleep."))
+    response = client.post(VIEWS_URL, views_data("check", worries="Sleep."))
+    urls.append(response["Location"])
+    assert token not in text(client.get(CHECK_URL))
+    response = send(client, worries="Sleep.")
     urls.append(response["Location"])
     assert token not in text(client.get(SENT_URL))
     client.get(link_url(token))
-    assert urls == [VIEWS_URL, VIEWS_URL, SENT_URL]
+    assert urls == [VIEWS_URL, VIEWS_URL, CHECK_URL, SENT_URL]
 
     events = list(AuditEvent.objects.values())
     assert {e["action"] for e in events} >= {
@@ -634,3 +651,119 @@ def test_the_token_is_in_no_audit_event_and_no_url_after_the_first(client, invit
     typed = wrong(invitation)
     for spelling in (typed.isoformat(), right(invitation).isoformat()):
         assert spelling not in dump
+
+
+# --- Issue 12, points 21 and 22: one clear rule, a check step, no staff banner ---------------
+
+
+def test_the_rule_is_said_once_and_the_five_boxes_are_not_marked_optional(
+    client, invitation, token
+):
+    open_session(client, invitation, token)
+    page = flat(client.get(VIEWS_URL))
+    assert page.count("Write something in at least one of the first 5 boxes") == 1
+    for label in (
+        "What is going well with your baby?",
+        "What worries you?",
+        "How would you describe your relationship with your baby?",
+        "What would you like help with?",
+        "Is there anything else you want the team to know?",
+        "What language do you speak?",  # asked only after "Yes", and then required
+    ):
+        assert f"{label} (optional)" not in page
+        assert label in page
+    # The questions about getting in touch really are optional, and say so.
+    assert "What is the best way to contact you? (optional)" in page
+    # The main button comes first (on a phone the buttons stack in this order).
+    html_text = text(client.get(VIEWS_URL))
+    assert html_text.index(">Continue<") < html_text.index(">Save and come back later<")
+    assert "Send to the team" not in html_text
+
+
+def test_nothing_written_is_refused_with_a_link_to_the_first_box(client, invitation, token):
+    open_session(client, invitation, token)
+    response = client.post(VIEWS_URL, views_data("check", contact_how="Phone"))
+    assert response.status_code == 200
+    assert 'href="#id_going_well"' in text(response)
+    assert flat(response).count(AT_LEAST_ONE) == 2  # the summary and the box
+    # What was typed is kept, and nothing was sent.
+    assert 'value="Phone"' in text(response)
+    assert not ParentViews.objects.filter(submitted_at__isnull=False).exists()
+
+
+def test_continue_saves_and_shows_the_answers_to_check_before_sending(client, invitation, token):
+    open_session(client, invitation, token)
+    response = client.post(
+        VIEWS_URL,
+        views_data(
+            "check",
+            worries="Sleep.\nAnd feeding.",
+            interpreter="yes",
+            interpreter_language="Polish",
+        ),
+    )
+    assert response["Location"] == CHECK_URL
+    views = ParentViews.objects.get()
+    assert views.worries == "Sleep.\nAnd feeding."
+    assert views.submitted_at is None  # saved, not sent
+
+    page = client.get(CHECK_URL)
+    assert page.status_code == 200
+    body = flat(page)
+    assert "Check your answers before sending" in body
+    assert "Sleep. And feeding." in body
+    assert "Yes, Polish" in body
+    assert "What is going well with your baby? Not answered" in body
+    assert f'href="{VIEWS_URL}#id_worries"' in text(page)
+    assert "Once you send them to the team, you cannot change them" in body
+    assert ParentViews.objects.get().submitted_at is None  # looking sends nothing
+
+    # "Change" goes back to the form, with the answers there.
+    assert "Sleep." in text(client.get(VIEWS_URL))
+
+
+def test_answers_changed_in_another_tab_are_shown_again_before_sending(client, invitation, token):
+    open_session(client, invitation, token)
+    client.post(VIEWS_URL, views_data("check", worries="First words."))
+    page = client.get(CHECK_URL)
+    version = re.search(r'name="version" value="([^"]+)"', text(page)).group(1)
+    # Another tab changes the answers after this check page was drawn.
+    other_tab = Client()
+    other_tab.cookies = client.cookies
+    other_tab.post(VIEWS_URL, views_data("save", worries="Second words."))
+
+    response = client.post(CHECK_URL, {"version": version, "send": ""})
+    assert response.status_code == 200
+    assert "Your answers have changed" in flat(response)
+    assert "Second words." in flat(response)
+    assert ParentViews.objects.get().submitted_at is None
+    # Sending from the page drawn again sends what it showed.
+    version = re.search(r'name="version" value="([^"]+)"', text(response)).group(1)
+    assert client.post(CHECK_URL, {"version": version, "send": ""})["Location"] == SENT_URL
+    views = ParentViews.objects.get()
+    assert views.submitted_at is not None
+    assert views.worries == "Second words."
+
+
+def test_the_check_page_needs_something_to_check(client, invitation, token):
+    open_session(client, invitation, token)
+    assert client.get(CHECK_URL)["Location"] == VIEWS_URL
+    client.post(VIEWS_URL, views_data("save", contact_how="Phone"))
+    assert client.get(CHECK_URL)["Location"] == VIEWS_URL
+    assert Client().get(CHECK_URL).status_code == 404  # no parent session
+
+
+def test_parents_never_see_the_staff_development_banner(client, invitation, token, settings):
+    settings.SECOND_FACTOR_RELAXED = True
+    banner = "Second factor disabled"
+    assert banner in text(client.get("/accounts/login/"))  # staff pages still say so
+    pages = [client.get(link_url(token)), answer(client, token, wrong(invitation))]
+    open_session(client, invitation, token)
+    pages.append(client.get(VIEWS_URL))
+    client.post(VIEWS_URL, views_data("check", worries="Sleep."))
+    pages.append(client.get(CHECK_URL))
+    send(client, worries="Sleep.")
+    pages += [client.get(SENT_URL), client.get(link_url(token))]  # sent, then closed
+    for page in pages:
+        assert page.status_code in (200, 404), page
+        assert banner not in text(page), page.request["PATH_INFO"]

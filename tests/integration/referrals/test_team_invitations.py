@@ -128,8 +128,11 @@ def test_submission_with_secure_link_invites_each_carer_with_responsibility_and_
     )
     [message] = [m for m in mail.outbox if m.to == ["parenttest.one@example.org"]]
     [token] = tokens_in(message.body)
-    assert invitations.hash_token(token) == invitation.token_hash
+    # The worker made the emailed link; nobody was shown one.
+    assert invitation.email_token_hash == invitations.hash_token(token)
+    assert invitation.token_hash is None
     assert link(token) in message.body
+    assert dob_check(token, referral) == "ok"
     infant = referral.infant
     for personal in (emailed.given_name, emailed.family_name, infant.given_name,
                      infant.chi_number, infant.postcode, referral.reference):  # fmt: skip
@@ -182,16 +185,21 @@ def test_the_team_makes_a_link_and_it_is_shown_once(
     text = flat(response)
     assert "This is the only time the link is shown" in text
     assert "Copy the link into a text message" in text
-    assert "The link is also being emailed to parenttest.mother@example.org." in text
+    assert "A link of its own is also being emailed to parenttest.mother@example.org." in text
     # The suggested text message and the letter name no one.
     assert link(token) in response.context["text_message"]
     assert mother.given_name not in response.context["text_message"]
     # The database holds only the hash.
     assert invitation.token_hash == invitations.hash_token(token)
     assert token not in str(ParentInvitation.objects.filter(pk=invitation.pk).values().get())
-    # Emailed after commit, with the same link.
+    # Emailed after commit, with a link of its own made by the task (ADR 0010): both open the
+    # same invitation.
     [message] = [m for m in mail.outbox if m.to == [mother.email]]
-    assert link(token) in message.body
+    [emailed] = tokens_in(message.body)
+    assert emailed != token
+    invitation.refresh_from_db()
+    assert invitation.email_token_hash == invitations.hash_token(emailed)
+    assert invitations.find(emailed) == invitations.find(token) == invitation
     # Never shown again: the referral page lists the link but not its token.
     again = client.get(url(referral))
     assert token not in page(again)

@@ -272,10 +272,11 @@ def test_a_team_action_clears_the_answer_marker():
     assert Referral.objects.get(pk=referral.pk).answer_received_at is None
 
 
-def test_the_readme_diagram_draws_the_transition_table():
-    """The README's state diagram and TRANSITIONS (with its RETURNS fallbacks) say the same."""
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    drawn = set(re.findall(r"^\s+(\w+) --> (\w+) : (\w+)", readme, re.MULTILINE))
+def test_the_architecture_diagram_draws_the_transition_table():
+    """docs/architecture.md's state diagram and TRANSITIONS (with its RETURNS fallbacks) say
+    the same."""
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "architecture.md").read_text()
+    drawn = set(re.findall(r"^\s+(\w+) --> (\w+) : (\w+)", guide, re.MULTILINE))
     table = {
         (source, target, action)
         for action, (sources, target) in workflow.TRANSITIONS.items()

@@ -8,6 +8,7 @@ from tests.production import PRODUCTION_ENV, run_python
 
 # What the production tests here also need: email by SMTP and a task queue in the database.
 PRODUCTION_ENV = {**PRODUCTION_ENV, "EMAIL_BACKEND": "smtp", "TASKS_BACKEND": "database"}
+DEVELOPMENT_KEY = imhs_settings._DEVELOPMENT_ONLY_ENCRYPTION_KEY
 
 
 def run_manage(*args, **env_overrides):
@@ -43,6 +44,8 @@ def test_production_settings_harden_cookies_and_transport():
         ({"DEBUG": "ture"}, "DEBUG='ture' is not a boolean"),
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND='pigeon' is not allowed"),
         ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND='celery' is not allowed"),
+        ({"EMAIL_BACKEND": "file"}, "EMAIL_BACKEND=file needs EMAIL_FILE_PATH"),
+        ({"TASK_RESULT_RETENTION_DAYS": "-1"}, "TASK_RESULT_RETENTION_DAYS must be at least 0"),
         ({"DATABASE_URL": "sqlite:///imhs.db"}, "DATABASE_URL must point at PostgreSQL"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"SITE_URL": "http://imhs.example.org"}, "SITE_URL must be the service's https://"),
@@ -50,6 +53,13 @@ def test_production_settings_harden_cookies_and_transport():
         ({"TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT must be a whole number"),
         # The second factor can be relaxed only for the development demo.
         ({"SECOND_FACTOR_RELAXED": "true"}, "SECOND_FACTOR_RELAXED=true is for the development"),
+        # Authenticator keys are encrypted with keys from outside the database (ADR 0009).
+        ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "FIELD_ENCRYPTION_KEYS: each key must be"),
+        (
+            {"FIELD_ENCRYPTION_KEYS": DEVELOPMENT_KEY},
+            "FIELD_ENCRYPTION_KEYS holds the development-only key",
+        ),
     ],
 )
 def test_bad_setting_stops_start_up_with_a_message(overrides, message):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0006_parent_invitations"),
+        ("referrals", "0007_invitation_emailed_link"),
     ]
 
     operations = [
