@@ -93,7 +93,7 @@ def start_review(page):
 def open_own_referral(page, live_server, reference):
     page.goto(live_server.url + "/referrals/")
     expect(heading(page)).to_have_text("Your referrals")
-    page.get_by_role("link", name=reference, exact=True).click()
+    page.get_by_role("link", name=f"View {reference}", exact=True).click()
     expect(page.locator(".nhsuk-caption-l")).to_have_text(f"Referral {reference}")
 
 
