@@ -9,9 +9,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB_URL_FILE := build/database_url
+DB_OWNER_URL_FILE := build/database_owner_url
 CSS := build/static/css/imhs.css
-# Each command that touches the database reads the URL the set-up settled on.
+# Each command that touches the database reads the URL the set-up settled on: the app role's
+# (it owns nothing). Only migrate and the test suite also get the owner role's (docs/security.md).
 WITH_DB = DATABASE_URL="$$(cat $(DB_URL_FILE))"
+WITH_OWNER_DB = $(WITH_DB) DATABASE_OWNER_URL="$$(cat $(DB_OWNER_URL_FILE))"
 # The application code bandit scans (not the tests, not migrations: see pyproject.toml).
 BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 
@@ -36,13 +39,13 @@ $(CSS): static/scss/imhs.scss $(wildcard static/scss/_*.scss) node_modules/.inst
 	npx sass --load-path=node_modules --no-source-map --style=compressed --quiet $< $@
 
 db: $(VENV)/.installed
-	@$(PY) scripts/ensure_database.py $(DB_URL_FILE)
+	@$(PY) scripts/ensure_database.py $(DB_URL_FILE) $(DB_OWNER_URL_FILE)
 
 browser:
 	@scripts/ensure_chromium.sh
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS) db
-	@$(WITH_DB) DEBUG=true $(PY) manage.py migrate --no-input -v 0
+	@$(WITH_OWNER_DB) DEBUG=true $(PY) manage.py migrate --no-input -v 0
 
 # The demo lets staff in without a second factor (every page says so in a yellow banner), so it
 # can be tried without an authenticator app; SECOND_FACTOR_RELAXED=false make run asks for it.
@@ -82,7 +85,7 @@ check-migrations: setup
 test: setup browser lint security check-deploy
 	@$(WITH_DB) DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v 0 \
 		|| (echo "Model changes without a migration: run manage.py makemigrations." && exit 1)
-	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(WITH_OWNER_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Times the postcode import on a synthetic 250,000-row directory (fails at 60 s or more).
 bench: setup

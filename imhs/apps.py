@@ -14,6 +14,15 @@ class ImhsConfig(AppConfig):
 
         user_logged_in.connect(sessions.start_on_sign_in, dispatch_uid="imhs.sessions.start")
 
+        from django.db.models.signals import post_migrate
+
+        from imhs import database_roles
+
+        # Once per migrate (sent for this app only), after every app's tables exist.
+        post_migrate.connect(
+            database_roles.grant_to_app_role, sender=self, dispatch_uid="imhs.database_roles"
+        )
+
 
 class ServiceAdminConfig(admin_apps.AdminConfig):
     """The Django admin, on our admin site (imhs.admin_site): staff role and second factor."""

@@ -2,9 +2,17 @@
 
 What goes in `detail` is small and never clinical or personal beyond what identifies the
 record: no names, no form contents, no passwords, no tokens.
+
+Every event is also logged to the `imhs.audit` logger as one JSON line, once its transaction
+commits, so a copy can leave the database (a log shipper, a SIEM; settings.LOGGING). The line
+holds only ids, the action and the time: not the IP address nor `detail`.
 """
 
+import json
+import logging
+
 from axes.helpers import get_client_ip_address
+from django.db import transaction
 
 from imhs.models import AuditEvent
 
@@ -21,11 +29,34 @@ def record(action, *, by=None, obj=None, object_type="", object_id="", request=N
         object_id = str(obj.pk)
     if by is not None and not by.is_authenticated:
         by = None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         action=action,
         actor=by,
         object_type=object_type,
         object_id=str(object_id),
         ip_address=get_client_ip_address(request) if request is not None else None,
         detail=detail or {},
+    )
+    line = log_line(event)
+    # On commit: the log says what the database kept (an event rolled back never happened).
+    transaction.on_commit(lambda: logger.info(line), robust=True)
+    return event
+
+
+logger = logging.getLogger("imhs.audit")
+
+
+def log_line(event):
+    """The event as one JSON line, without personal data."""
+    return json.dumps(
+        {
+            "event": "audit",
+            "id": event.pk,
+            "at": event.at.isoformat(),
+            "action": event.action,
+            "actor_id": event.actor_id,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+        },
+        sort_keys=True,
     )

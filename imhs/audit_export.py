@@ -1,11 +1,11 @@
 """Audit events for a date range as CSV, for service leads: the form, the rows and the file.
 
 Dates are days in the UK (Europe/London), so a range means what the service lead reads on a
-calendar, whatever the clocks did. Cells are protected against formula injection: an object id
-or an email address typed by someone can start with "=", and a spreadsheet would run it.
+calendar, whatever the clocks did. The file is written by `imhs.csv_export`, which protects
+every cell against formula injection (an object id or an email address typed by someone can
+start with "=", and a spreadsheet would run it).
 """
 
-import csv
 import datetime
 import json
 import zoneinfo
@@ -15,6 +15,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
+from imhs.csv_export import csv_chunks as safe_csv_chunks
 from imhs.fields import DateInputField
 from imhs.models import AuditEvent
 
@@ -31,8 +32,6 @@ COLUMNS = [
     "IP address",
     "detail",
 ]
-# Spreadsheets read a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditExportForm(forms.Form):
@@ -113,53 +112,24 @@ def events_between(since, until):
     )
 
 
-def safe_cell(value):
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def row(event):
     actor = event.actor
     return [
-        safe_cell(cell)
-        for cell in (
-            timezone.localtime(event.at, LONDON).isoformat(),
-            actor.email if actor else "",
-            actor.get_role_display() if actor else "",
-            event.action,
-            event.object_type,
-            event.object_id,
-            event.ip_address or "",
-            json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
-        )
+        timezone.localtime(event.at, LONDON).isoformat(),
+        actor.email if actor else "",
+        actor.get_role_display() if actor else "",
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.ip_address or "",
+        json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
     ]
-
-
-class _Lines:
-    """A file-like target for csv.writer that hands back what was written."""
-
-    def __init__(self):
-        self.parts = []
-
-    def write(self, text):
-        self.parts.append(text)
-
-    def take(self):
-        text, self.parts = "".join(self.parts), []
-        return text
 
 
 def csv_chunks(events):
     """The CSV, a chunk of rows at a time, read from the database in chunks too."""
-    lines = _Lines()
-    writer = csv.writer(lines)
-    writer.writerow(COLUMNS)
-    yield lines.take()
-    for number, event in enumerate(events.iterator(chunk_size=ROWS_PER_CHUNK), start=1):
-        writer.writerow(row(event))
-        if number % ROWS_PER_CHUNK == 0:
-            yield lines.take()
-    yield lines.take()
+    rows = (row(event) for event in events.iterator(chunk_size=ROWS_PER_CHUNK))
+    return safe_csv_chunks(COLUMNS, rows, rows_per_chunk=ROWS_PER_CHUNK)
 
 
 def filename(start, end):

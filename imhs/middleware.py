@@ -1,12 +1,21 @@
-"""Request guards that apply to every page: session lifetime, the second factor, no caching.
+"""Request guards that apply to every page: session lifetime, the second factor, no caching,
+no NUL in a query string, and the security headers on every response.
 
-Order matters (settings.MIDDLEWARE): these run after authentication and django-otp, so they
-see who is signed in and whether their session has passed the second factor.
+Order matters (settings.MIDDLEWARE): the headers are added outermost, so Django's own answers
+(a forged Host's 400, the development 404) carry them too; the session and second-factor
+guards run after authentication and django-otp, so they see who is signed in and whether
+their session has passed the second factor.
 """
 
+from dataclasses import asdict
+
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
@@ -131,3 +140,38 @@ def _next_query(path):
     query = QueryDict(mutable=True)
     query["next"] = path
     return query.urlencode()
+
+
+class NulInQueryString(SuspiciousOperation):
+    """A NUL character in a query string: no page takes one, and PostgreSQL cannot even compare
+    text holding it (an admin list filter let that become a 500)."""
+
+
+class RejectNulMiddleware:
+    """Answers 400 (the service's 400 page, through every header middleware) to a request with a
+    NUL character in any query-string parameter's name or value: once here, for every page, the
+    admin's list filters included, rather than in each filter or lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                # Django turns a SuspiciousOperation into a 400 and logs it to django.security.
+                raise NulInQueryString("A NUL character in the query string.")
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp, without its exemption of 404 and 500 responses when DEBUG is on: the
+    development server's pages carry the policy too (Django's debug pages then show unstyled,
+    their inline style refused, which is what the policy is for)."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if CSP_HEADER not in response and not getattr(response, "_csp_exempt", False):
+            policy = build_policy(**asdict(self.get_policy_parts(request, response)))
+            if policy:
+                response[CSP_HEADER] = policy
+        return response

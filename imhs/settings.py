@@ -8,6 +8,7 @@ See `.env.example` for every variable.
 
 import base64
 import hashlib
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -129,10 +130,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response carries the policy and the frame ban, Django's own answers
+    # included (a forged Host's 400 is made inside the middleware that reads the Host; the
+    # development 404). imhs.views.bad_request adds SecurityMiddleware's headers to a 400 made
+    # inside it.
+    "imhs.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside WhiteNoise, so static files keep their cache headers and every page gets no-store.
     "imhs.middleware.NoStoreMiddleware",
+    # A NUL in a query string is a 400 before anything reads it (issue 12, point 3).
+    "imhs.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,8 +152,6 @@ MIDDLEWARE = [
     # sessions, then sends anyone who still owes a second factor to set one up or enter a code.
     "imhs.middleware.SessionLifetimeMiddleware",
     "imhs.middleware.SecondFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, so it sees the authenticated user and can answer a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,6 +184,21 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60, 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Two roles (docs/security.md): DATABASE_URL is the application's role, which owns nothing.
+# DATABASE_OWNER_URL, given only to `manage.py migrate` (and the test suite), is the role that
+# owns the tables: migrate runs wholly as it (imhs/management/commands/migrate.py), then grants
+# the app role what it needs, and on the audit trail only SELECT and INSERT. Without
+# DATABASE_OWNER_URL there is one role, as before: it works, but it can TRUNCATE the audit trail.
+DATABASE_OWNER = None
+DATABASE_APP_ROLE = None
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASE_OWNER = env.db("DATABASE_OWNER_URL")
+    if DATABASE_OWNER["USER"] != DATABASES["default"]["USER"]:
+        DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+        if not DATABASE_APP_ROLE:
+            raise ImproperlyConfigured(
+                "DATABASE_URL must name the application's role when DATABASE_OWNER_URL is set."
+            )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -245,6 +267,19 @@ AXES_ENABLE_ADMIN = False
 # outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a
 # client cannot spoof its address by sending its own header. 0 = no proxy: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0, 0)
+# The addresses (or networks) of the proxy that connects to gunicorn: the only peers whose
+# X-Forwarded-Proto gunicorn believes (its `forwarded_allow_ips`, set from here by
+# gunicorn.conf.py). With no proxy trusted, nobody's: a client's own header must not make a
+# plain-http request look like https to Django.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1"])
+for _address in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_address)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS: {_address!r} is not an IP address or network."
+        ) from exc
+FORWARDED_ALLOW_IPS = ",".join(TRUSTED_PROXY_IPS) if TRUSTED_PROXY_COUNT else ""
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -381,22 +416,35 @@ USE_TZ = True
 # --- Logging -----------------------------------------------------------------------------
 
 LOG_LEVEL = _choice("LOG_LEVEL", {"debug", "info", "warning", "error"}, "info").upper()
+AUDIT_LOG_FILE = env.str("AUDIT_LOG_FILE", default="")
 # Every handler and the loggers that log request paths redact parents' link tokens.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_parent_links": {"()": "imhs.logging.RedactParentLinks"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json_line": {"format": "%(message)s"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact_parent_links"],
-        }
+        },
+        # A copy of every audit event, one JSON line each (imhs.audit), for a log shipper: to
+        # AUDIT_LOG_FILE (reopened when logrotate moves it) if set, else to standard error.
+        "audit": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": AUDIT_LOG_FILE}
+            if AUDIT_LOG_FILE
+            else {"class": "logging.StreamHandler"}
+        )
+        | {"formatter": "json_line"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "imhs.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["redact_parent_links"]},
         "django.server": {
             "handlers": ["console"],

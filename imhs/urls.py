@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 from imhs import second_factor_views, views
 from imhs.audit_views import audit_export_page
 
+# Django's own 400 page is plain text without the security headers: see views.bad_request.
+handler400 = views.bad_request
+
 urlpatterns = [
     path("", views.start, name="start"),
     path("favicon.ico", views.favicon),

@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from imhs import audit
@@ -23,6 +26,17 @@ from imhs.models import AuditAction, User
 def csrf_failure(request, reason=""):
     """A form sent from a page left open too long: explain, in words, instead of Django's page."""
     return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request, exception):
+    """The 400 page (a forged Host header, a NUL in a query string, too many fields...).
+
+    With SECURE_SSL_REDIRECT on, Django's SecurityMiddleware itself reads the Host to build its
+    redirect, so a forged Host is answered from inside it, before it could add its headers: they
+    are added here (the outer middleware adds the policy and the frame ban)."""
+    response = defaults.bad_request(request, exception)
+    add_never_cache_headers(response)
+    return SecurityMiddleware(lambda _request: response).process_response(request, response)
 
 
 def favicon(request):

@@ -50,9 +50,9 @@ def _is_key(key, value):
 
 class SafeAutocompleteMixin:
     """Autocomplete boxes that survive hand-made requests: this admin's `autocomplete_fields`
-    are drawn with the AutocompleteSelect above, and a search of this admin (the list's
-    search box, or another admin's autocomplete box asking it) ignores NUL characters, which
-    PostgreSQL cannot compare (Django's autocomplete view let that ValueError become a 500).
+    are drawn with the AutocompleteSelect above. (A NUL character in a search, which PostgreSQL
+    cannot compare, never gets here: imhs.middleware.RejectNulMiddleware answers 400 to any
+    query string holding one.)
     """
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -61,9 +61,6 @@ class SafeAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
 
 class HealthBoardFilter(admin.SimpleListFilter):
@@ -77,10 +74,6 @@ class HealthBoardFilter(admin.SimpleListFilter):
         return sorted(HEALTH_BOARD_NAMES.items(), key=lambda item: item[1] != "Lanarkshire")
 
     def queryset(self, request, queryset):
-        if self.value() and "\x00" in self.value():
-            # A hand-made URL ("%00"): no code has one, and PostgreSQL cannot even compare
-            # such text (a 500 when the list is drawn).
-            return queryset.none()
         if self.value():
             return queryset.filter(**{self.field: self.value()})
         return queryset

@@ -74,6 +74,9 @@ QUEUES = (
 )
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 DEFAULT_QUEUE = "new"
+# A search looks in every queue unless a queue is chosen: a referral that moved on from "New"
+# is still found, with its status and the matches in each queue counted.
+SEARCH_QUEUE = "all"
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -180,9 +183,10 @@ class DashboardFilterForm(forms.Form):
         """The valid filters, with defaults for the rest."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        search = (data.get("q") or "").strip()
         return Filters(
-            queue=data.get("queue") or DEFAULT_QUEUE,
-            search=(data.get("q") or "").strip(),
+            queue=data.get("queue") or (SEARCH_QUEUE if search else DEFAULT_QUEUE),
+            search=search,
             status=data.get("status") or "",
             referrer_profession=data.get("referrer_profession") or "",
             area=data.get("area") or "",
@@ -206,19 +210,30 @@ class Filters:
     sort: str = OLDEST
 
     @property
+    def chosen(self):
+        """The filters (not the search, queue or order) that narrow the list, by GET name."""
+        return {
+            name: value
+            for name, value in [
+                ("status", self.status),
+                ("referrer_profession", self.referrer_profession),
+                ("area", self.area),
+                ("allocated_to", self.allocated_to),
+                ("priority", self.priority),
+                ("eligibility_outcome", self.eligibility_outcome),
+            ]
+            if value
+        }
+
+    @property
     def narrowing(self):
         """Whether anything beyond the queue and the order narrows the list."""
-        return any(
-            [
-                self.search,
-                self.status,
-                self.referrer_profession,
-                self.area,
-                self.allocated_to,
-                self.priority,
-                self.eligibility_outcome,
-            ]
-        )
+        return bool(self.search or self.chosen)
+
+    @property
+    def summary(self):
+        """The collapsed filters' summary: "Filters", or "Filters (2 active)"."""
+        return f"Filters ({len(self.chosen)} active)" if self.chosen else "Filters"
 
 
 # --- the queries ----------------------------------------------------------------------------
@@ -230,8 +245,16 @@ def _in_council(codes):
     )
 
 
+# A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
+WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
+
+
 def search_condition(text):
     """Reference, baby's name (every word in the given or family name), CHI, postcode."""
+    if WHOLE_REFERENCE.fullmatch(text):
+        # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
+        # match uses the index where "contains" would read every referral.
+        return Q(reference=text.upper())
     condition = Q(reference__icontains=text)
     words = text.split()
     if words:
@@ -504,6 +527,8 @@ def rows(referrals, today):
 
 def caption(filters, page):
     queue = QUEUES_BY_KEY[filters.queue].label
+    if filters.search and filters.queue == SEARCH_QUEUE:
+        queue = "Matches in every queue"
     order = "oldest" if filters.sort == OLDEST else "newest"
     if not page.paginator.count:
         return f"{queue}: no referrals"
@@ -513,5 +538,39 @@ def caption(filters, page):
     )
 
 
-def clear_filters_href(filters):
-    return "?" + urlencode({"queue": filters.queue})
+def clear_filters_href(filters, search_key=""):
+    """The queue and the search (its key: imhs.search_terms) without the filters."""
+    params = {"queue": filters.queue}
+    if filters.search and search_key:
+        params["s"] = search_key
+    return "?" + urlencode(params)
+
+
+# What the search form may send besides its text (search_keeps): never the queue.
+SEARCH_KEEPS = (
+    "status",
+    "referrer_profession",
+    "area",
+    "allocated_to",
+    "priority",
+    "eligibility_outcome",
+    "sort",
+)
+
+
+def search_keeps(filters):
+    """What the search form sends besides the text: the chosen filters and the order, never
+    the queue (a search looks in every queue)."""
+    keep = dict(filters.chosen)
+    if filters.sort != OLDEST:
+        keep["sort"] = filters.sort
+    return list(keep.items())
+
+
+def matches_elsewhere(queues, filters):
+    """The "All referrals" link when the chosen queue has no match but other queues do."""
+    everywhere = next(queue for queue in queues if queue.key == SEARCH_QUEUE)
+    current = next(queue for queue in queues if queue.current)
+    if current.count or not everywhere.count or current is everywhere:
+        return None
+    return everywhere

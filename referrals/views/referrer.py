@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
-from imhs import audit
+from imhs import audit, search_terms
 from imhs.access import get_or_404, referrer_required
 from imhs.models import AuditAction
 from referrals import drafts, presenters, referrer_presenters, workflow
@@ -100,10 +100,15 @@ def kept(form):
 
 
 @referrer_required
+@require_http_methods(["GET", "POST"])
 def my_referrals(request):
     """The referrer's own referrals, most recently changed first: searched, filtered and paged
     in the database, so the queries stay the same however many there are."""
-    form = MyReferralsFilterForm(request.GET or None)
+    if request.method == "POST":
+        # The search posts, so a baby's name stays out of the address (imhs.search_terms).
+        return search_terms.posted(request, keep=["status"])
+    data, links, _key = search_terms.unfold(request)
+    form = MyReferralsFilterForm(data if (data.get("q") or data.get("status")) else None)
     search, status = form.narrowing()
     referrals = Referral.objects.visible_to(request.user).select_related("infant")
     if search:
@@ -129,7 +134,7 @@ def my_referrals(request):
             "narrowed": bool(search or status),
             "rows": referrer_presenters.my_referral_rows(page.object_list),
             "page": page,
-            "pagination": pagination(page, request.GET),
+            "pagination": pagination(page, links),
             "empty_drafts": drafts.empty_drafts_of(request.user).count(),
         },
     )

@@ -2,8 +2,9 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from imhs import audit
+from imhs import audit, search_terms
 from imhs.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals import dashboard as board
@@ -11,9 +12,14 @@ from referrals.models import Referral
 
 
 @team_member_required
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
-    """The queues, filtered and searched by GET parameters, oldest received first."""
-    form = board.DashboardFilterForm(request.GET)
+    """The queues, filtered by GET parameters, oldest received first. The search box posts,
+    so what was searched for (often a name) stays out of the address (imhs.search_terms)."""
+    if request.method == "POST":
+        return search_terms.posted(request, keep=board.SEARCH_KEEPS)
+    data, links, search_key = search_terms.unfold(request)
+    form = board.DashboardFilterForm(data)
     filters = form.filters()
     now = timezone.now()
     referrals = board.filtered(request.user, filters)
@@ -27,14 +33,18 @@ def dashboard(request):
         request=request,
         detail={"list": True},
     )
+    queues = board.queue_links(links, filters, board.queue_counts(referrals, now))
     context = {
         "form": form,
         "filters": filters,
-        "queues": board.queue_links(request.GET, filters, board.queue_counts(referrals, now)),
+        "queues": queues,
+        "matches_elsewhere": board.matches_elsewhere(queues, filters),
+        "search_keeps": board.search_keeps(filters),
+        "search_key": search_key,
         "rows": board.rows(page, timezone.localdate(now)),
         "caption": board.caption(filters, page),
-        "pagination": board.pagination(page, request.GET),
-        "clear_filters": board.clear_filters_href(filters),
+        "pagination": board.pagination(page, links),
+        "clear_filters": board.clear_filters_href(filters, search_key),
         "can_export_audit": is_service_lead(request.user),
     }
     return render(request, "referrals/team/dashboard.html", context)

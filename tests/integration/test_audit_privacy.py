@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from imhs import audit
 from imhs.models import AuditAction, AuditEvent
 from referrals.models import Referral
 from tests.factories import ReferralFactory, ReferrerFactory, ServiceLeadFactory, TeamMemberFactory
@@ -229,3 +230,8 @@ def test_no_audit_event_holds_a_password_a_token_or_what_was_typed(
             assert secret not in recorded
     for secret in secrets + personal:
         assert secret not in exported
+    # The copy of each event logged to imhs.audit holds no secret nor personal data either.
+    for event in AuditEvent.objects.all():
+        line = audit.log_line(event)
+        for secret in [*secrets, *personal, referrer.email, referrer.family_name]:
+            assert secret not in line

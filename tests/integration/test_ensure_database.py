@@ -57,11 +57,11 @@ def test_with_no_server_answering_it_starts_and_reuses_a_private_cluster():
         "IMHS_PGDATA_DIR": str(folder / "cluster"),
         "IMHS_PGDATA_PORT": "54391",
     }
-    output = folder / "database_url"
+    output, owner_output = folder / "database_url", folder / "database_owner_url"
     try:
         for _ in range(2):  # the second run finds it running
             result = subprocess.run(
-                [sys.executable, str(SCRIPT), str(output)],
+                [sys.executable, str(SCRIPT), str(output), str(owner_output)],
                 env=env,
                 capture_output=True,
                 text=True,
@@ -69,12 +69,18 @@ def test_with_no_server_answering_it_starts_and_reuses_a_private_cluster():
                 check=False,
             )
             assert result.returncode == 0, result.stderr
+        # The cluster's superuser made the two roles: the app's URL, and the owner's.
         url = output.read_text().strip()
-        assert url == f"postgres://postgres@/imhs?host={folder}/cluster/run&port=54391"
+        assert url == f"postgres://imhs_app@/imhs?host={folder}/cluster/run&port=54391"
+        owner_url = owner_output.read_text().strip()
+        assert owner_url == f"postgres://imhs_owner@/imhs?host={folder}/cluster/run&port=54391"
         kwargs = load_script().connection_kwargs(url)
         with psycopg2.connect(**kwargs) as conn, conn.cursor() as cursor:
-            cursor.execute("SELECT current_database()")
-            assert cursor.fetchone() == ("imhs",)
+            cursor.execute(
+                "SELECT current_database(), current_user, pg_get_userbyid(datdba)"
+                " FROM pg_database WHERE datname = current_database()"
+            )
+            assert cursor.fetchone() == ("imhs", "imhs_app", "imhs_owner")
         conn.close()
     finally:
         pg_ctl = load_script().find_program("pg_ctl")
@@ -85,3 +91,61 @@ def test_with_no_server_answering_it_starts_and_reuses_a_private_cluster():
             check=False,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def superuser_here():
+    try:
+        with psycopg2.connect(dbname="postgres", connect_timeout=3) as conn, conn.cursor() as cur:
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            superuser = cur.fetchone()[0]
+        conn.close()
+    except psycopg2.OperationalError:
+        return False
+    return superuser
+
+
+@pytest.mark.skipif(
+    not superuser_here(), reason="needs the local server to trust this user as a superuser"
+)
+def test_it_makes_the_two_roles_and_hands_the_database_and_its_tables_to_the_owner(tmp_path):
+    """As `make setup` does: a database made earlier by another role (tables and all) becomes
+    the owner role's; the app role owns nothing; a second run changes nothing."""
+    dbname = f"imhs_roles_probe_{os.getpid()}"
+    owner, app = f"{dbname}_owner", f"{dbname}_app"
+    maintenance = psycopg2.connect(dbname="postgres")
+    maintenance.autocommit = True
+    run = [sys.executable, str(SCRIPT), str(tmp_path / "url"), str(tmp_path / "owner_url")]
+    env = {**os.environ, "DATABASE_URL": f"postgres:///{dbname}"}
+    try:
+        with maintenance.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{dbname}"')
+        with psycopg2.connect(dbname=dbname) as conn, conn.cursor() as cursor:
+            cursor.execute("CREATE TABLE made_before (id bigserial PRIMARY KEY)")
+        conn.close()
+
+        for _ in range(2):
+            result = subprocess.run(run, env=env, capture_output=True, text=True, check=False)
+            assert result.returncode == 0, result.stderr
+
+        assert (tmp_path / "url").read_text() == f"postgres://{app}@/{dbname}\n"
+        assert (tmp_path / "owner_url").read_text() == f"postgres://{owner}@/{dbname}\n"
+        with psycopg2.connect(dbname=dbname) as conn, conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [dbname]
+            )
+            assert cursor.fetchone() == (owner,)
+            cursor.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'made_before'")
+            assert cursor.fetchone() == (owner,)
+            cursor.execute(
+                "SELECT rolname, rolcreatedb, rolsuper FROM pg_roles WHERE rolname IN (%s, %s)"
+                " ORDER BY rolname",
+                [owner, app],
+            )
+            assert cursor.fetchall() == [(app, False, False), (owner, True, False)]
+        conn.close()
+    finally:
+        with maintenance.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{owner}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{app}"')
+        maintenance.close()

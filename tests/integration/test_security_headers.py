@@ -199,3 +199,48 @@ def test_exemptions_are_public_pages():
     """Only pages everybody may see can be exempt from no-store."""
     for name in NO_STORE_EXEMPT:
         assert viewer(name) == ANONYMOUS, name
+
+
+# --- Django's own answers (issue 12, point 7) -----------------------------------------------
+
+
+def every_header_problem(name, response):
+    problems = header_problems(name, response)
+    if response.get("X-Frame-Options") != "DENY":
+        problems.append(f"{name}: no X-Frame-Options: DENY")
+    if response.get("Cross-Origin-Opener-Policy") != "same-origin":
+        problems.append(f"{name}: no Cross-Origin-Opener-Policy")
+    return problems
+
+
+@pytest.mark.parametrize("ssl_redirect", [False, True])
+def test_the_400_page_for_a_forged_host_carries_the_security_headers(
+    client, settings, ssl_redirect
+):
+    """Django answers a Host not in ALLOWED_HOSTS from the middleware that first reads the Host:
+    CommonMiddleware, or SecurityMiddleware itself when it redirects to https."""
+    settings.ALLOWED_HOSTS = ["imhs.example.org"]
+    settings.SECURE_SSL_REDIRECT = ssl_redirect
+
+    response = client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert "Sorry, the service could not read that address" in response.content.decode()
+    assert every_header_problem("forged Host", response) == []
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_development_404_pages_carry_the_security_headers(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert every_header_problem("404 with DEBUG on", response) == []
+
+
+def test_404_pages_carry_the_security_headers(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert every_header_problem("404", response) == []

@@ -160,7 +160,8 @@ def test_the_file_holds_the_events_of_the_range_only_in_uk_time(client, lead, to
 
 def test_cells_that_a_spreadsheet_would_run_are_escaped(client, lead, today):
     actor = ReferrerFactory(email="=cmd@example.org")
-    for object_id in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx"):
+    odd = ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", " =1+1", "\n=1+1", "\r\n@x", "\t=1+1")
+    for object_id in odd:
         AuditEventFactory(actor=actor, object_id=object_id, at=at_london(today, 0))
 
     response = client.post(URL, dates(today, today))
@@ -168,9 +169,7 @@ def test_cells_that_a_spreadsheet_would_run_are_escaped(client, lead, today):
     rows = rows_of(response)[1:]
     exported = [row for row in rows if row[1].endswith("cmd@example.org")]
     assert {row[1] for row in exported} == {"'=cmd@example.org"}
-    assert sorted(row[5] for row in exported) == sorted(
-        ["'=1+2", "'+1", "'-1", "'@SUM(A1)", "'\tx"]
-    )
+    assert sorted(row[5] for row in exported) == sorted(f"'{value}" for value in odd)
 
 
 def test_the_export_is_audited_with_its_range_and_count_and_not_in_its_own_file(

@@ -174,3 +174,28 @@ def test_a_weaker_transport_setting_fails_the_deploy_check(overrides, warning):
     )
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr
+
+
+ROLE_PROBE = "from django.conf import settings; print(settings.DATABASE_APP_ROLE)"
+
+
+def test_the_app_role_is_the_user_of_database_url_when_an_owner_is_given():
+    two_roles = run_python(
+        ["-c", ROLE_PROBE],
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://imhs_app@db.example.org/imhs",
+        DATABASE_OWNER_URL="postgres://imhs_owner@db.example.org/imhs",
+    )
+    one_role = run_python(
+        ["-c", ROLE_PROBE], **PRODUCTION_ENV, DATABASE_URL="postgres://imhs@db.example.org/imhs"
+    )
+    no_user = run_python(
+        ["-c", ROLE_PROBE],
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://db.example.org/imhs",
+        DATABASE_OWNER_URL="postgres://imhs_owner@db.example.org/imhs",
+    )
+
+    assert two_roles.stdout.strip() == "imhs_app", two_roles.stderr
+    assert one_role.stdout.strip() == "None", one_role.stderr
+    assert "DATABASE_URL must name the application's role" in no_user.stderr

@@ -2,14 +2,17 @@
 row content, and a constant number of queries however many referrals there are."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import Profession
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
-from referrals.dashboard import PAGE_SIZE
+from referrals.dashboard import PAGE_SIZE, search_condition
 from referrals.models import InformationRequest, Referral
 from tests.factories import (
     GPPracticeFactory,
@@ -299,10 +302,163 @@ def test_search_narrows(team_client, searchable, text):
     assert references(page(team_client, q=text)) == [searchable["wanted"].reference]
 
 
+def test_a_whole_reference_is_looked_up_by_its_index(searchable):
+    """Point 8: a whole reference, in any case, is one lookup in the unique index on
+    `reference` (sequential scans off, so the plan shows whether an index can serve it)."""
+
+    def plan(text):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return Referral.objects.filter(search_condition(text)).explain()
+
+    assert "Index Cond: ((reference)::text = 'IMH-2026-00042'::text)" in plan("imh-2026-00042")
+    assert "Index Cond: ((reference)" not in plan("2026-0004")  # a part: every referral read
+    assert list(Referral.objects.filter(search_condition("imh-2026-00042"))) == [
+        searchable["wanted"]
+    ]
+
+
 def test_search_finding_nothing_says_so(team_client, searchable):
     response = page(team_client, q="Nobodyofthatname")
     assert references(response) == []
-    assert "No referrals in this queue match" in response.content.decode()
+    assert "No referrals match the search and filters" in response.content.decode()
+
+
+def test_search_looks_in_every_queue_and_counts_the_matches_in_each(team_client, one_in_each_queue):
+    """Issue 12, point 8: a referral that left "New" is still found, with its status."""
+    wanted = one_in_each_queue["awaiting_allocation"]
+    Referral.objects.filter(pk=wanted.pk).update(reference="IMH-2026-00007")
+
+    response = page(team_client, q="IMH-2026-00007")
+
+    assert response.context["filters"].queue == "all"
+    [row] = response.context["rows"]
+    assert (row.reference, row.status) == ("IMH-2026-00007", "Accepted")
+    assert counts(response) == {
+        "new": 0,
+        "in_review": 0,
+        "information_requested": 0,
+        "awaiting_allocation": 1,
+        "accepted": 0,
+        "declined": 0,
+        "closed": 0,
+        "all": 1,
+    }
+    html = response.content.decode()
+    assert '<strong class="nhsuk-tag nhsuk-tag--green">Accepted</strong>' in html
+    assert "Matches in every queue: 1 to 1 of 1 referral" in html
+    assert "Accepted, awaiting allocation (1)" in html
+
+
+def test_a_search_shows_every_status_it_matches(team_client, one_in_each_queue):
+    for referral in one_in_each_queue.values():
+        referral.infant.family_name = "Everywhere"
+        referral.infant.save()
+
+    response = page(team_client, q="everywhere")
+
+    statuses = {row.status for row in response.context["rows"]}
+    assert statuses == {
+        "Submitted",
+        "In review",
+        "Information requested",
+        "Accepted",
+        "Declined",
+        "Withdrawn",
+        "Closed",
+    }
+    assert len(response.context["rows"]) == 9  # never the draft
+    assert counts(response)["all"] == 9
+
+
+def test_the_search_form_does_not_send_the_queue_but_keeps_the_filters(team_client):
+    submitted(priority="urgent")
+    html = page(team_client, queue="in_review", priority="urgent", sort="newest").content.decode()
+    search_form = html.split('role="search"')[1].split("</form>")[0]
+    assert 'name="queue"' not in search_form
+    assert '<input type="hidden" name="priority" value="urgent">' in search_form
+    assert '<input type="hidden" name="sort" value="newest">' in search_form
+
+
+def search(client, text, **params):
+    """The search form's POST, then the page it leads to: (response, the search's key)."""
+    posted = client.post(URL, {"q": text, **params})
+    assert posted.status_code == 302
+    key = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
+    return page(client, **{"s": key, **params}), key
+
+
+def test_a_search_within_a_chosen_queue_points_to_the_other_queues(team_client, one_in_each_queue):
+    wanted = one_in_each_queue["accepted"]
+    _, key = search(team_client, wanted.reference)
+    response = page(team_client, queue="new", s=key)
+    assert references(response) == []
+    html = response.content.decode()
+    assert "No referrals in this queue match the search and filters." in html
+    assert f'href="?s={key}&amp;queue=all">See the 1 in other queues</a>' in html
+
+
+def test_the_queue_links_keep_the_search(team_client, one_in_each_queue):
+    wanted = one_in_each_queue["in_review"]
+    response, key = search(team_client, wanted.reference)
+    links = {queue.key: queue.href for queue in response.context["queues"]}
+    assert links["in_review"] == f"?s={key}&queue=in_review"
+    assert references(page(team_client, queue="in_review", s=key)) == [wanted.reference]
+
+
+def test_what_was_searched_for_never_appears_in_an_address(team_client, one_in_each_queue):
+    """A name or CHI number searched for stays in the session: the form posts, and the
+    redirect, the queue links, the pagination and the filters carry only a random key."""
+    wanted = one_in_each_queue["accepted"]
+    name = wanted.infant.family_name
+    posted = team_client.post(URL, {"q": name, "priority": "routine", "queue": "new"})
+    assert posted.status_code == 302
+    assert name not in posted["Location"]
+    assert "priority=routine" in posted["Location"]  # the filters are kept
+    assert "queue=" not in posted["Location"]  # a search looks in every queue
+    response = team_client.get(posted["Location"])
+    assert wanted.reference in references(response) or not references(response)
+    html = response.content.decode()
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs
+    assert not [href for href in hrefs if name in href]
+    # The search box shows the text (from the session), and the filters' form keeps the key.
+    assert f'value="{name}"' in html
+    key = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
+    assert f'<input type="hidden" name="s" value="{key}">' in html
+    assert 'name="q"' not in html.split("imhs-dashboard-filters")[1]
+    # The key means nothing in another session.
+    other = Client()
+    sign_in(other, TeamMemberFactory())
+    assert f'value="{name}"' not in other.get(URL, {"s": key}).content.decode()
+
+
+def test_an_address_typed_with_the_text_still_searches_and_its_links_carry_a_key(
+    team_client, one_in_each_queue
+):
+    wanted = one_in_each_queue["in_review"]
+    response = page(team_client, q=wanted.reference)
+    assert references(response) == [wanted.reference]
+    links = [queue.href for queue in response.context["queues"]]
+    assert all("s=" in href and wanted.reference not in href for href in links)
+
+
+# --- the filters' summary -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "summary"),
+    [
+        ({}, "Filters"),
+        ({"q": "anything", "sort": "newest", "queue": "all"}, "Filters"),
+        ({"priority": "urgent"}, "Filters (1 active)"),
+        ({"priority": "urgent", "area": "north"}, "Filters (2 active)"),
+        ({"priority": "nonsense", "area": "north"}, "Filters (1 active)"),
+    ],
+)
+def test_the_folded_filters_say_how_many_are_active(team_client, params, summary):
+    html = page(team_client, **params).content.decode()
+    assert f'<span class="nhsuk-details__summary-text">{summary}</span>' in html
 
 
 # --- order and pages ------------------------------------------------------------------------
@@ -465,13 +621,24 @@ def make_referrals(count, team_member):
 
 
 @pytest.mark.parametrize("count", [5, 200])
-@pytest.mark.parametrize("params", [{"queue": "all"}, {"queue": "all", "area": "north", "q": "a"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"queue": "all"},
+        {"queue": "all", "area": "north", "q": "a"},
+        {"q": "IMH"},  # a search, across every queue
+    ],
+)
 def test_queries_are_constant_whatever_the_number_of_referrals(
     client, team_member, django_assert_max_num_queries, count, params
 ):
     PostcodeFactory(postcode="ML5 9ZZ", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
     make_referrals(count, team_member)
     sign_in(client, team_member)
+    if "q" in params:  # searched as the form does: posted, then the page with the key
+        params = dict(params)
+        posted = client.post(URL, {"q": params.pop("q")})
+        params["s"] = re.search(r"[?&]s=([^&]+)", posted["Location"]).group(1)
 
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(URL, params)

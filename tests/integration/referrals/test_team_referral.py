@@ -353,6 +353,19 @@ def test_accept_may_allocate_later_and_allocation_follows(client, member, in_rev
     assert messages_of(response) == [f"Referral allocated to {colleague.full_name}."]
 
 
+def test_a_team_members_name_is_shown_as_text_never_as_markup(client, member, accepted):
+    """Issue 12, point 2: the allocation form's hint names the person allocated now; a name is
+    typed by people, so it is escaped like everything else on the page."""
+    named = TeamMemberFactory(given_name='<b id="x">', family_name="Testfamily")
+    workflow.allocate(accepted, by=member, version=accepted.version, to=named)
+
+    response = client.get(url(accepted))
+
+    content = response.content.decode()
+    assert '<b id="x">' not in content
+    assert "Allocated now to &lt;b id=&quot;x&quot;&gt; Testfamily." in content
+
+
 def test_accept_without_a_priority_is_refused(client, member, in_review):
     response = act(client, in_review, "accept", note="Synthetic typed note.")
 

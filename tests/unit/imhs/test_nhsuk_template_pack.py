@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template import engines
 from django.test import RequestFactory
+from django.utils.html import format_html
 
 from imhs.fields import DateInputField
 from imhs.layout import CharacterCount, Checkboxes, Fieldset, Radios, Submit
@@ -878,3 +879,32 @@ def test_crispy_tag_without_form_tag():
     dom = parse(render_tag(form))
     assert dom.find_all("form") == []
     assert dom.by_id("id_baby_name")
+
+
+# --- Hints are text unless built as markup ---------------------------------------------------
+
+
+class HintForm(forms.Form):
+    """Hints that carry text someone typed (a person's name), and one built with format_html."""
+
+    name = forms.CharField(label="Name", help_text='Now <b id="typed">')
+    agree = forms.BooleanField(label="Agree", help_text='Now <b id="typed-box">')
+    choice = forms.ChoiceField(
+        label="Choice", choices=YES_NO, widget=forms.RadioSelect, help_text='<b id="typed-radio">'
+    )
+    built = forms.CharField(
+        label="Built", help_text=format_html("See <strong>{}</strong>", '<b id="typed-built">')
+    )
+
+
+def test_hints_are_escaped_unless_built_as_markup():
+    """Issue 12, point 2: a hint is escaped by default, in every kind of field; a hint that
+    needs markup is made with format_html (whose arguments are escaped in turn)."""
+    html = render_tag(HintForm())
+    dom = parse(html)
+    assert dom.by_id("id_name-hint").text() == 'Now <b id="typed">'
+    assert dom.by_id("id_agree-hint").text() == 'Now <b id="typed-box">'
+    assert dom.by_id("id_choice-hint").text() == '<b id="typed-radio">'
+    assert [n.tag for n in dom.iter() if n.tag == "b"] == []
+    built = dom.by_id("id_built-hint")
+    assert built.find("strong").text() == '<b id="typed-built">'

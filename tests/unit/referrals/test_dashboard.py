@@ -167,3 +167,48 @@ def test_caption_names_the_queue_and_the_range():
 def test_filters_narrowing_ignores_queue_and_order():
     assert not dashboard.Filters(queue="all", sort="newest").narrowing
     assert dashboard.Filters(area="north").narrowing
+
+
+def test_filters_summary_counts_the_active_filters_only():
+    assert dashboard.Filters(queue="all", search="Example", sort="newest").summary == "Filters"
+    assert dashboard.Filters(area="north").summary == "Filters (1 active)"
+    assert dashboard.Filters(area="north", priority="none").summary == "Filters (2 active)"
+
+
+def test_the_search_form_keeps_the_filters_and_order_but_not_the_queue():
+    filters = dashboard.Filters(queue="accepted", search="x", priority="urgent", sort="newest")
+    assert dashboard.search_keeps(filters) == [("priority", "urgent"), ("sort", "newest")]
+    assert dashboard.search_keeps(dashboard.Filters(queue="accepted")) == []
+
+
+def test_clearing_the_filters_keeps_the_queue_and_the_search():
+    filters = dashboard.Filters(queue="all", search="IMH-2026", area="north")
+    # The search is kept as its key (imhs.search_terms), never as its text.
+    assert dashboard.clear_filters_href(filters, "k3y") == "?queue=all&s=k3y"
+    assert dashboard.clear_filters_href(dashboard.Filters(area="north")) == "?queue=new"
+
+
+def test_caption_of_a_search_in_every_queue():
+    page = Paginator(range(3), 25).get_page(1)
+    assert dashboard.caption(dashboard.Filters(queue="all", search="Example"), page) == (
+        "Matches in every queue: 1 to 3 of 3 referrals, oldest received first"
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "counts", "pointed"),
+    [
+        ("new", {"new": 0, "all": 2}, True),  # nothing here, something elsewhere
+        ("new", {"new": 1, "all": 2}, False),  # matches here
+        ("new", {"new": 0, "all": 0}, False),  # nothing anywhere
+        ("all", {"new": 0, "all": 0}, False),
+    ],
+)
+def test_an_empty_queue_points_to_matches_in_other_queues(current, counts, pointed):
+    counts = {queue.key: 0 for queue in dashboard.QUEUES} | counts
+    filters = dashboard.Filters(queue=current, search="Example")
+    links = dashboard.queue_links(QueryDict("q=Example"), filters, counts)
+    elsewhere = dashboard.matches_elsewhere(links, filters)
+    assert (elsewhere is not None) == pointed
+    if pointed:
+        assert (elsewhere.href, elsewhere.count) == ("?q=Example&queue=all", 2)
