@@ -435,6 +435,7 @@ class DashboardRow:
     status: str
     status_class: str
     status_detail: str
+    answer_received: bool  # the referrer answered; the team has not opened the page since
     eligibility: str
     eligibility_class: str
     parent_views: str
@@ -509,6 +510,7 @@ def row(referral, today):
         status=referral.get_status_display(),
         status_class=STATUS_TAGS[referral.status],
         status_detail=_status_detail(referral),
+        answer_received=referral.answer_received_at is not None,
         eligibility=eligibility,
         eligibility_class=eligibility_class,
         parent_views=_parent_views(referral),

@@ -16,7 +16,7 @@ from referrals.models import Referral, SignpostService, Status
 
 SIGNPOST_SERVICES = [
     ("Demo Family Support Service", "Phone 01698 000100 (demo)"),
-    ("Demo Child and Adolescent Mental Health Service (through the GP)", "Via the family's GP"),
+    ("Demo Child and Adolescent Mental Health Service", "Via the family's GP"),
     ("Demo Parent and Baby Groups", "Phone 01698 000200 (demo)"),
 ]
 

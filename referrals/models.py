@@ -187,6 +187,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_started_at = models.DateTimeField(null=True, blank=True)
+    # When the referrer answered the team's question, until the team opens the referral page
+    # (the dashboard marks it "Answer received"); cleared then, or when the team acts on it.
+    answer_received_at = models.DateTimeField(null=True, blank=True)
     priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
     allocated_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,

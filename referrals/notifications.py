@@ -45,6 +45,12 @@ def team_page(referral):
     return reverse("referrals:team_referral", args=[referral.reference])
 
 
+def to_reviewer(referral):
+    """The team member reviewing the referral (none: nobody to tell)."""
+    reviewer = referral.review_started_by
+    return reviewer.email if reviewer else ""
+
+
 @dataclass(frozen=True)
 class ReferralEmail:
     subject: str  # formatted with {reference}
@@ -65,13 +71,20 @@ REFERRAL_EMAILS = {
     "withdrawn": ReferralEmail(
         "Referral {reference} has been withdrawn", "emails/referral_update.txt"
     ),
+    # To the reviewer, when the referrer answers their question (issue 12, point 9).
+    "answer_received": ReferralEmail(
+        "Referral {reference}: the referrer has answered",
+        "emails/answer_received.txt",
+        to=to_reviewer,
+        link=team_page,
+    ),
 }
 
 
 @task()
 def send_referral_email(*, referral_id, kind):
     email = REFERRAL_EMAILS[kind]
-    referral = Referral.objects.select_related("referrer").get(pk=referral_id)
+    referral = Referral.objects.select_related("referrer", "review_started_by").get(pk=referral_id)
     to = email.to(referral)
     if not to:
         return

@@ -148,6 +148,7 @@ def chi(value):
 REFERRER_EVENT_LABELS = {
     ("draft", "submitted"): "Sent to the team",
     ("information_requested", "submitted"): "Your answer was sent to the team",
+    ("information_requested", "in_review"): "Your answer was sent to the team",
     ("submitted", "in_review"): "The team started looking at the referral",
     ("in_review", "information_requested"): "The team asked you for more information",
     ("submitted", "information_requested"): "The team asked you for more information",

@@ -39,6 +39,7 @@ EXCHANGE_NOTES = {
     (Status.SUBMITTED, Status.INFORMATION_REQUESTED): "The team's question",
     (Status.IN_REVIEW, Status.INFORMATION_REQUESTED): "The team's question",
     (Status.INFORMATION_REQUESTED, Status.SUBMITTED): "Your answer",
+    (Status.INFORMATION_REQUESTED, Status.IN_REVIEW): "Your answer",
 }
 
 

@@ -14,6 +14,7 @@ from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
 from referrals.forms.triage import FORMS
 from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
+from referrals.sections import SECTIONS
 
 TEAM_HEADLINES = {
     "eligible": "The baby meets the service's criteria.",
@@ -29,10 +30,17 @@ TEAM_EVENT_LABELS = {
     ("submitted", "information_requested"): "Information asked for",
     ("in_review", "information_requested"): "Information asked for",
     ("information_requested", "submitted"): "The referrer answered",
+    ("information_requested", "in_review"): "The referrer answered",
     ("in_review", "accepted"): "Accepted",
     ("submitted", "declined"): "Declined",
     ("in_review", "declined"): "Declined",
     ("accepted", "closed"): "Closed",
+}
+
+ELIGIBILITY_TAGS = {
+    "eligible": ("Meets the criteria", "nhsuk-tag--green"),
+    "needs_review": ("For the team to look at", "nhsuk-tag--yellow"),
+    "ineligible": ("Does not meet the criteria", "nhsuk-tag--red"),
 }
 
 # Letters are written once the team has decided: accepted or declined.
@@ -59,6 +67,32 @@ def _yes_no_row(label, result, unknown):
     if result is None:
         return Row(label, unknown)
     return Row(label, "Yes" if result else "No", "nhsuk-tag--green" if result else "nhsuk-tag--red")
+
+
+# The referral form's sections as the team calls them: the referrer's own headings ("Your
+# concerns", "About you") are written to the referrer.
+TEAM_SECTION_TITLES = {"concerns": "Concerns", "about-you": "Referrer"}
+TEAM_ROW_LABELS = {"Where you are based": "Where the referrer is based"}
+
+
+def heading(referral):
+    """The page's one heading: the baby's name (the reference is the caption above it)."""
+    return referral.infant.full_name or "Baby's name not given"
+
+
+def answers(referral):
+    """The referral form's answers in the team's words, each section with an id to link to
+    (`presenters.answers` lists them in SECTIONS order)."""
+    shown_sections = presenters.answers(referral, editable=False)
+    return [
+        {
+            **shown,
+            "id": f"form-{section.slug}",
+            "title": TEAM_SECTION_TITLES.get(section.slug, shown["title"]),
+            "rows": [(TEAM_ROW_LABELS.get(label, label), value) for label, value in shown["rows"]],
+        }
+        for section, shown in zip(SECTIONS, shown_sections, strict=True)
+    ]
 
 
 def status_tag(referral):
@@ -129,9 +163,11 @@ def waiting_times(referral, today):
 
 
 def _signposted(referral):
+    """The service's name, and how to reach it on a line of its own (a name such as "… (through
+    the GP)" followed by "(Via the family's GP)" said the same thing twice)."""
     service = referral.signposted_to
     if service is not None:
-        return f"{service.name} ({service.contact})" if service.contact else service.name
+        return f"{service.name}\nContact: {service.contact}" if service.contact else service.name
     return referral.signposted_other
 
 
@@ -183,6 +219,117 @@ def decision(referral):
 
 
 @dataclass(frozen=True)
+class Glance:
+    """One row of the summary at the top of the page; `href` links to the section with more."""
+
+    label: str
+    value: str
+    tag_class: str = ""
+    detail: str = ""
+    href: str = ""
+
+
+def _waiting_glance(referral, today):
+    if referral.received_on is None:
+        return Glance("Waiting", "Not received yet")
+    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
+        return Glance("Waiting", "Not waiting", detail=f"Received {nhs_date(referral.received_on)}")
+    days = referral.days_waiting(today)
+    breached = today > referral.breach_date
+    return Glance(
+        "Waiting",
+        f"{days} {'day' if days == 1 else 'days'} (week {referral.week_of_18(today)} of 18)",
+        "nhsuk-tag--red" if breached else "",
+        detail=f"18 weeks {'ran' if breached else 'run'} out on {nhs_date(referral.breach_date)}",
+        href="#waiting-times",
+    )
+
+
+def _parent_views_glance(referral, parents):
+    """Views sent through a secure link, else the newest link's state, else the referrer's
+    answer on how the parents would give them."""
+    if parents["views"]:
+        count = len(parents["views"])
+        value = f"Received from {count} {'parent' if count == 1 else 'parents'}"
+        return Glance("Parents' views", value, "nhsuk-tag--green", href="#parents-views")
+    if parents["invitations"]:
+        newest = parents["invitations"][0]
+        value = f"Secure link {newest.label.lower()}"
+        return Glance("Parents' views", value, newest.tag_class, href="#parents-views")
+    method = referral.parent_views_method
+    value = {
+        ParentViewsMethod.WRITTEN_HERE: "Written in the referral",
+        ParentViewsMethod.SECURE_LINK: "Secure link to be sent",
+        ParentViewsMethod.NOT_NOW: "Not now",
+    }.get(method, "Not given")
+    return Glance("Parents' views", value, href="#parents-views")
+
+
+def _allocation_glance(referral):
+    if referral.allocated_to_id:
+        return Glance("Allocated to", referral.allocated_to.full_name)
+    if referral.status == Status.ACCEPTED:
+        return Glance("Allocated to", "Awaiting allocation", "nhsuk-tag--orange")
+    if referral.review_started_by_id and referral.status in OPEN_STATUSES:
+        return Glance(
+            "Allocated to",
+            "Not yet",
+            detail=(f"Reviewed by {referral.review_started_by.full_name}"),
+        )
+    return Glance("Allocated to", "Not allocated")
+
+
+def next_step(referral):
+    """What the team does next, in a few words."""
+    status = referral.status
+    if referral.answer_received_at and status in (Status.SUBMITTED, Status.IN_REVIEW):
+        return "Read the referrer's answer, then decide"
+    if status == Status.SUBMITTED:
+        return "Start the review (or ask the referrer, or decline)"
+    if status == Status.IN_REVIEW:
+        return "Decide: accept, decline or ask the referrer for information"
+    if status == Status.INFORMATION_REQUESTED:
+        return "Wait for the referrer's answer"
+    if status == Status.ACCEPTED and not referral.allocated_to_id:
+        return "Allocate a team member"
+    if status == Status.ACCEPTED and not referral.first_appointment_on:
+        return "Record the first appointment"
+    if status == Status.ACCEPTED:
+        return "Close the referral when the work is done"
+    return "None: the referral is " + referral.get_status_display().lower()
+
+
+def at_a_glance(referral, *, today, eligibility, parents):
+    """The summary at the top of the page: status, waiting time, eligibility, the parents'
+    views, allocation and the next step, each linking to the section with the details."""
+    status = status_tag(referral)
+    rows = [
+        Glance(
+            "Status",
+            status["label"],
+            status["tag_class"],
+            detail=" ".join(
+                part
+                for part in (
+                    "Answer received." if referral.answer_received_at else "",
+                    "Possible duplicate." if referral.possible_duplicate else "",
+                )
+                if part
+            ),
+            href="#summary",
+        ),
+        _waiting_glance(referral, today),
+    ]
+    label, tag_class = ELIGIBILITY_TAGS[eligibility["outcome"]]
+    rows.append(Glance("Eligibility", label, tag_class, href="#eligibility"))
+    rows.append(_parent_views_glance(referral, parents))
+    rows.append(_allocation_glance(referral))
+    actions = bool(workflow.allowed_actions(referral))
+    rows.append(Glance("Next step", next_step(referral), href="#actions" if actions else ""))
+    return rows
+
+
+@dataclass(frozen=True)
 class ActionPanel:
     action: str
     title: str
@@ -194,9 +341,10 @@ class ActionPanel:
     open: bool
 
 
-def action_panels(referral, bound=None):
+def action_panels(referral, bound=None, open_action=None):
     """The forms of the actions open now, in `workflow.allowed_actions` order. `bound` is a form
-    that came back with errors: it takes its action's place, opened."""
+    that came back with errors: it takes its action's place, opened. `open_action` is opened
+    too (its URL was loaded with GET: a reload after a refused action)."""
     panels = []
     for action in workflow.allowed_actions(referral):
         if bound is not None and bound.action == action:
@@ -212,7 +360,7 @@ def action_panels(referral, bound=None):
                 submit_label=form.submit_label,
                 button_class=form.button_class,
                 has_fields=bool(form.fields),
-                open=form.is_bound and bool(form.errors),
+                open=(form.is_bound and bool(form.errors)) or action == open_action,
             )
         )
     return panels
@@ -315,6 +463,7 @@ def eligibility(referral, *, reassess=False, today=None):
     titles = presenters.RULE_TITLES
     return {
         **shown,
+        "outcome": assessment.outcome,
         "headline": TEAM_HEADLINES[assessment.outcome],
         "when": when,
         "reassessed": reassess,

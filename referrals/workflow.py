@@ -4,6 +4,21 @@ Every transition runs in one transaction with the referral's row locked, is chec
 table, appends a ReferralEvent and an AuditEvent, and sends its emails only after commit. An
 action that is no longer allowed (someone acted first, a stale page, a double click) raises
 TransitionNotAllowed, which views turn into a friendly message.
+
+The statuses and the actions between them (the referrer submits and answers; either side may
+withdraw). Keep this, the drawing in docs/architecture.md and TRANSITIONS in step:
+
+    draft ─submit─▶ submitted ─start_review─▶ in_review ─accept─▶ accepted ─close─▶ closed
+    submitted, in_review ─request_information─▶ information_requested
+    information_requested ─answer_information_request─┬─▶ in_review  (a review had started)
+                                                      └─▶ submitted  (nobody had started one)
+    submitted, in_review ─decline─▶ declined
+    draft, submitted, in_review, information_requested ─withdraw─▶ withdrawn
+    accepted ─allocate, record_first_appointment─▶ accepted
+
+An answered question goes back to whoever was reviewing the referral (`review_started_by`
+stays), marked "Answer received" on the dashboard until the team opens the referral page; the
+reviewer is emailed (reference and link only).
 """
 
 from django.db import connection, transaction
@@ -29,7 +44,8 @@ TRANSITIONS = {
     "submit": ({Status.DRAFT}, Status.SUBMITTED),
     "start_review": ({Status.SUBMITTED}, Status.IN_REVIEW),
     "request_information": ({Status.SUBMITTED, Status.IN_REVIEW}, Status.INFORMATION_REQUESTED),
-    "answer_information_request": ({Status.INFORMATION_REQUESTED}, Status.SUBMITTED),
+    # Back to the reviewer; to Submitted instead when nobody had started a review (RETURNS).
+    "answer_information_request": ({Status.INFORMATION_REQUESTED}, Status.IN_REVIEW),
     "accept": ({Status.IN_REVIEW}, Status.ACCEPTED),
     "decline": ({Status.SUBMITTED, Status.IN_REVIEW}, Status.DECLINED),
     "withdraw": (
@@ -38,6 +54,17 @@ TRANSITIONS = {
     ),
     "close": ({Status.ACCEPTED}, Status.CLOSED),
 }
+
+# action: status it leads to instead when nobody had started reviewing the referral.
+RETURNS = {"answer_information_request": Status.SUBMITTED}
+
+
+def target_of(referral, action):
+    """Where `action` takes this referral: the table's target, or its RETURNS fallback."""
+    _sources, target = TRANSITIONS[action]
+    if action in RETURNS and not referral.review_started_by_id:
+        return RETURNS[action]
+    return target
 
 
 class Conflict(Exception):
@@ -146,9 +173,10 @@ def _lock(referral):
 
 
 def _move(locked, action, *, by, note="", at):
-    sources, target = TRANSITIONS[action]
+    sources, _target = TRANSITIONS[action]
     if locked.status not in sources:
         raise TransitionNotAllowed(locked, action)
+    target = target_of(locked, action)
     event = ReferralEvent.objects.create(
         referral=locked, from_status=locked.status, to_status=target, at=at, by=by, note=note
     )
@@ -259,6 +287,8 @@ def _apply(
         else:
             _move(locked, action, by=by, note=note, at=now)
         fields = changes(now) if changes else {}
+        # The team acted on it, so any answer it was waiting for has been seen.
+        fields.setdefault("answer_received_at", None)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.version += 1
@@ -313,7 +343,9 @@ def request_information(referral, *, by, version, question, request=None):
 
 
 def answer_information_request(referral, *, by, answer, request=None):
-    """The referrer's answer: the referral goes back to the team's New queue."""
+    """The referrer's answer: the referral goes back to whoever was reviewing it (to the New
+    queue if nobody had started), marked "Answer received" until the team opens it; the
+    reviewer is emailed."""
     answer = answer.strip()
     if not answer:
         raise ValueError("An answer is needed.")
@@ -326,8 +358,9 @@ def answer_information_request(referral, *, by, answer, request=None):
         open_request.answer, open_request.answered_by, open_request.answered_at = answer, by, now
         open_request.save(update_fields=["answer", "answered_by", "answered_at"])
         _move(locked, "answer_information_request", by=by, note=answer, at=now)
+        locked.answer_received_at = now
         locked.version += 1
-        locked.save(update_fields=["status", "version", "updated_at"])
+        locked.save(update_fields=["status", "answer_received_at", "version", "updated_at"])
         audit.record(
             AuditAction.CHANGE,
             by=by,
@@ -335,7 +368,24 @@ def answer_information_request(referral, *, by, answer, request=None):
             request=request,
             detail={"action": "answer_information_request"},
         )
+        if locked.review_started_by_id:
+            queue_referral_email(referral_id=locked.pk, kind="answer_received")
     return locked
+
+
+def mark_answer_seen(referral, *, by):
+    """The team opened the referral page: the answer is no longer new to them. While a review
+    is under way only the reviewer's visit counts; otherwise any team member's. Returns whether
+    the marker was cleared (a conditional UPDATE: no lock, no version change)."""
+    if referral.answer_received_at is None:
+        return False
+    if referral.review_started_by_id and referral.review_started_by_id != by.pk:
+        return False
+    cleared = Referral.objects.filter(pk=referral.pk, answer_received_at__isnull=False).update(
+        answer_received_at=None
+    )
+    referral.answer_received_at = None
+    return bool(cleared)
 
 
 def accept(referral, *, by, version, priority, allocate_to=None, note="", request=None):

@@ -12,16 +12,17 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from imhs.access import get_or_404, team_member_required
 from referrals import invitation_presenters, invitations
 from referrals.forms.invitations import carer_label
-from referrals.views.team_referral import find_referral, page_url, record_view
+from referrals.views.team_referral import find_referral, get_shows_page, page_url, record_view
 
 LINK_PAGE = "referrals/team/invitation_link.html"
 INVITE_PAGE = "referrals/team/invite.html"
 SECTION = "parents-views"
+# A GET (a reload of the page a POST here showed) goes to the referral's parents' views.
+post_only = get_shows_page(SECTION)
 
 
 def no_referrer(view):
@@ -63,7 +64,7 @@ def _link_page(request, referral, invitation, token, *, resent=False):
 
 
 @team_member_required
-@require_POST
+@post_only
 @no_referrer
 def invite(request, reference):
     referral = find_referral(request, reference)
@@ -99,7 +100,7 @@ def invite(request, reference):
 
 
 @team_member_required
-@require_POST
+@post_only
 @no_referrer
 def resend(request, reference, invitation_id):
     referral = find_referral(request, reference)
@@ -130,7 +131,7 @@ def resend(request, reference, invitation_id):
 
 
 @team_member_required
-@require_POST
+@post_only
 def revoke(request, reference, invitation_id):
     referral = find_referral(request, reference)
     invitation = _invitation(request, referral, invitation_id)

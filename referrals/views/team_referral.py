@@ -7,17 +7,20 @@ Every lookup goes through `Referral.objects.visible_to` (drafts and unknown refe
 becomes a friendly message naming who did what and when, never a 500 and never a lost update.
 """
 
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
 from imhs.access import get_or_404, team_member_required
 from imhs.models import AuditAction
-from referrals import access_log, invitation_presenters, presenters, team_presenters, workflow
+from referrals import access_log, invitation_presenters, team_presenters, workflow
 from referrals.drafts import parse_version
 from referrals.forms.triage import FORMS, NoteForm
 from referrals.models import Referral
@@ -56,29 +59,34 @@ def page_url(referral, fragment=""):
     return f"{url}#{fragment}" if fragment else url
 
 
-def render_page(request, referral, *, bound=None, note_form=None, reassess=False):
+def render_page(request, referral, *, bound=None, note_form=None, reassess=False, open_action=None):
     today = timezone.localdate()
     note_form = note_form or NoteForm(referral=referral)
     failed = next((form for form in (bound, note_form) if form is not None and form.errors), None)
+    eligibility = team_presenters.eligibility(referral, reassess=reassess, today=today)
+    parents = invitation_presenters.section(referral)
     return render(
         request,
         "referrals/team/referral.html",
         {
             "referral": referral,
-            "heading": presenters.baby_heading(referral),
+            "heading": team_presenters.heading(referral),
+            "glance": team_presenters.at_a_glance(
+                referral, today=today, eligibility=eligibility, parents=parents
+            ),
             "status": team_presenters.status_tag(referral),
             "waiting_times": team_presenters.waiting_times(referral, today),
             "decision": team_presenters.decision(referral),
-            "actions": team_presenters.action_panels(referral, bound),
+            "actions": team_presenters.action_panels(referral, bound, open_action),
             "letters": team_presenters.letter_links(referral),
             "information_requests": team_presenters.information_requests(referral),
             "notes": team_presenters.notes(referral),
             "note_form": note_form,
             "timeline": team_presenters.timeline(referral.events.select_related("by")),
-            "eligibility": team_presenters.eligibility(referral, reassess=reassess, today=today),
+            "eligibility": eligibility,
             "parent_views": team_presenters.parent_views(referral),
-            "invitations": invitation_presenters.section(referral),
-            "answers": presenters.answers(referral, editable=False),
+            "invitations": parents,
+            "answers": team_presenters.answers(referral),
             "access_log": access_log.section(referral, request.user),
             "failed_form": failed,
             "form": failed,  # base.html starts the title with "Error: " while a form has errors
@@ -86,11 +94,38 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
     )
 
 
+def show(request, reference, *, open_action=None):
+    """The referral page on a GET: recorded as viewed, and any answer it was waiting for is now
+    seen (the dashboard stops marking it "Answer received")."""
+    referral = team_lookup(request, reference)
+    # Drawn first, so this visit still says the answer is new; later ones do not.
+    response = render_page(request, referral, open_action=open_action)
+    workflow.mark_answer_seen(referral, by=request.user)
+    return response
+
+
+def get_shows_page(fragment):
+    """For a POST-only URL under a referral: a GET (a reload, Enter in the address bar) goes to
+    the referral page's `fragment` instead of a blank 405."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, reference, *args, **kwargs):
+            if request.method == "GET":
+                return redirect(page_url(find_referral(request, reference), fragment))
+            return view(request, reference, *args, **kwargs)
+
+        return require_http_methods(["GET", "POST"])(wrapped)
+
+    return decorate
+
+
 @team_member_required
 @require_GET
 def team_referral(request, reference):
-    referral = team_lookup(request, reference)
-    return render_page(request, referral)
+    # ?open=<action>: that action's form, opened (where a GET on the action's URL leads).
+    opened = request.GET.get("open")
+    return show(request, reference, open_action=opened if opened in FORMS else None)
 
 
 def _conflict(referral, action, version):
@@ -103,11 +138,17 @@ def _conflict(referral, action, version):
 
 
 @team_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_action(request, reference, action):
     form_class = FORMS.get(action)
     if form_class is None:
         raise Http404
+    if request.method == "GET":
+        # A refused action's page is shown at its URL: a reload or Enter there is a GET. Go to
+        # the referral page with that action's form open and in view, not a blank 405.
+        referral = find_referral(request, reference)
+        url = reverse("referrals:team_referral", args=[referral.reference])
+        return redirect(f"{url}?{urlencode({'open': action})}#action-{action}")
     referral = find_referral(request, reference)
     version = request.POST.get("version")
     form = form_class(request.POST, referral=referral)
@@ -129,8 +170,10 @@ def team_action(request, reference, action):
 
 
 @team_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def add_note(request, reference):
+    if request.method == "GET":
+        return show(request, reference)  # a reload after a note with errors
     referral = find_referral(request, reference)
     form = NoteForm(request.POST, referral=referral)
     if not form.is_valid():
@@ -142,9 +185,12 @@ def add_note(request, reference):
 
 
 @team_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reassess(request, reference):
-    """Today's assessment, on the page: nothing is saved but the audit event."""
+    """Today's assessment, on the page: nothing is saved but the audit event. (A GET, a reload
+    of this page, shows the referral as stored.)"""
+    if request.method == "GET":
+        return show(request, reference)
     referral = team_lookup(request, reference, detail={"reassessed": True})
     return render_page(request, referral, reassess=True)
 

@@ -49,7 +49,11 @@ def sign_in(page, live_server, email, landing_heading):
 
 
 def status_tag(page):
-    return page.locator("main p", has_text="Status:").locator(".nhsuk-tag").first
+    """The status: on the team's page in its summary at a glance, on the referrer's in a line."""
+    team = page.locator(".imhs-glance .nhsuk-summary-list__row").filter(
+        has=page.locator("dt", has_text="Status")
+    )
+    return team.or_(page.locator("main p", has_text="Status:")).locator(".nhsuk-tag").first
 
 
 def success_banner(page):
@@ -66,9 +70,12 @@ def action_panel(page, title):
 
 
 def summary_row(page, key):
-    """A row of a summary list, by its key."""
-    return page.locator(".nhsuk-summary-list__row").filter(
-        has=page.locator("dt").filter(has=page.get_by_text(key, exact=True))
+    """A row of a summary list, by its key (the details' row where the summary at the top of
+    the team's page has one too)."""
+    return (
+        page.locator(".nhsuk-summary-list__row")
+        .filter(has=page.locator("dt").filter(has=page.get_by_text(key, exact=True)))
+        .last
     )
 
 
@@ -149,26 +156,30 @@ def test_team_member_triages_two_referrals_with_the_referrer(
     question_card.get_by_label("Your answer").fill(ANSWER)
     question_card.get_by_role("button", name="Send your answer").click()
     expect(success_banner(referrer_page)).to_contain_text("Your answer has been sent to the team.")
-    expect(status_tag(referrer_page)).to_have_text("Submitted")
+    expect(status_tag(referrer_page)).to_have_text("In review")
     expect(referrer_page.locator("#question")).to_have_count(0)
     expect(referrer_page.get_by_role("main")).to_contain_text(ANSWER)
     check_accessible(referrer_page)
 
-    # Back with the team: the referral is new again, with the exchange in its history.
-    team_page.reload()
-    expect(status_tag(team_page)).to_have_text("Submitted")
+    # Back with the team: the referral is back in review with the same reviewer, marked
+    # "Answer received" on the dashboard until the reviewer opens it.
+    in_review_queue = f"{live_server.url}/team/?queue=in_review"
+    team_page.goto(in_review_queue)
+    row = team_page.get_by_role("row").filter(
+        has=team_page.get_by_role("link", name=first.reference, exact=True)
+    )
+    expect(row).to_contain_text("Answer received")
+    expect(row).to_contain_text(f"by {team_member.full_name}")
+    check_accessible(team_page)
+    row.get_by_role("link", name=first.reference, exact=True).click()
+    expect(status_tag(team_page)).to_have_text("In review")
     for text in ("Information asked for", QUESTION, "The referrer answered", ANSWER):
         expect(history(team_page)).to_contain_text(text)
     check_accessible(team_page)
-    team_page.get_by_role("link", name="Referrals dashboard").click()
-    expect(
-        team_page.get_by_role("table", name=re.compile(r"^New: ")).get_by_role(
-            "link", name=first.reference, exact=True
-        )
-    ).to_be_visible()
+    team_page.goto(in_review_queue)
+    expect(row).to_be_visible()
+    expect(row).not_to_contain_text("Answer received")
     team_page.goto(team_url)
-
-    start_review(team_page)
 
     form = action_panel(team_page, "Accept the referral")
     check_accessible(team_page)
@@ -212,6 +223,25 @@ def test_team_member_triages_two_referrals_with_the_referrer(
     start_review(team_page)
     form = action_panel(team_page, "Decline the referral")
     check_accessible(team_page)
+    # Sent without an explanation: refused, at the action's URL. Enter in the address bar (a
+    # GET) or a reload shows the referral again with the decline form open, never a blank 405.
+    form.get_by_role("button", name="Decline referral").click()
+    expect(team_page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+    decline_url = f"{live_server.url}/team/referrals/{second.reference}/decline/"
+    expect(team_page).to_have_url(decline_url)
+    check_accessible(team_page)
+    for reload in (team_page.reload, lambda: team_page.goto(decline_url)):
+        response = reload()
+        assert response.status == 200
+        expect(heading(team_page)).to_have_text(second.infant.full_name)
+        expect(team_page.locator("#action-decline")).to_have_attribute("open", "")
+        check_accessible(team_page)
+    # The GET went to the referral's page, scrolled to the open form.
+    expect(team_page).to_have_url(
+        f"{live_server.url}/team/referrals/{second.reference}/?open=decline#action-decline"
+    )
+    expect(team_page.locator("#action-decline")).to_be_in_viewport()
+    form = team_page.locator("#action-decline form")
     form.get_by_role("group", name="Why is the referral being declined?").get_by_role(
         "radio", name="Needs better met by another service"
     ).check()

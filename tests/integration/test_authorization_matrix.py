@@ -60,7 +60,10 @@ SIGNED_IN = (L, 200, 200, 200, 200, L)
 OWN_REFERRAL = (L, 200, 404, 403, 403, L)
 REFERRER_POST_ONLY = (L, 405, 405, 403, 403, L)  # the method is refused before any lookup
 TEAM_PAGE = (L, 403, 403, 200, 200, L)
-TEAM_POST_ONLY = (L, 403, 403, 405, 405, L)
+# The team's POST URLs under a referral answer a GET (a reload) with the referral page (issue 12
+# point 10): drawn there, or a redirect to it.
+TEAM_POST_SHOWS_PAGE = TEAM_PAGE
+TEAM_POST_TO_PAGE = (L, 403, 403, To("referrals:team_referral"), To("referrals:team_referral"), L)
 # The admin: referrers are refused outright; staff as their role's permissions say.
 ADMIN_STAFF = (L, 403, 403, 200, 200, L)  # both team roles have the permission
 ADMIN_LEAD = (L, 403, 403, 403, 200, L)  # service leads only
@@ -125,12 +128,12 @@ GET_TABLE = {
     "referrals:dashboard": TEAM_PAGE,
     "referrals:team_referral": TEAM_PAGE,
     "referrals:team_letter": TEAM_PAGE,  # a declined referral's letter to the referrer
-    "referrals:team_reassess": TEAM_POST_ONLY,
-    "referrals:team_note": TEAM_POST_ONLY,
-    "referrals:team_action": TEAM_POST_ONLY,
-    "referrals:team_invite": TEAM_POST_ONLY,
-    "referrals:team_invite_resend": TEAM_POST_ONLY,
-    "referrals:team_invite_revoke": TEAM_POST_ONLY,
+    "referrals:team_reassess": TEAM_POST_SHOWS_PAGE,
+    "referrals:team_note": TEAM_POST_SHOWS_PAGE,
+    "referrals:team_action": TEAM_POST_TO_PAGE,
+    "referrals:team_invite": TEAM_POST_TO_PAGE,
+    "referrals:team_invite_resend": TEAM_POST_TO_PAGE,
+    "referrals:team_invite_revoke": TEAM_POST_TO_PAGE,
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see

@@ -10,10 +10,15 @@ from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
 from imhs.tasks import EmailNotSent
-from referrals import invitations, notifications
+from referrals import invitations, notifications, workflow
 from referrals.models import ParentInvitation
 from referrals.notifications import REFERRAL_EMAILS, send_parent_invitation, send_referral_email
-from tests.factories import CareRelationshipFactory, CarerFactory, ReferralFactory
+from tests.factories import (
+    CareRelationshipFactory,
+    CarerFactory,
+    ReferralFactory,
+    TeamMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,12 +124,16 @@ def test_a_new_link_is_emailed_fresh_and_the_old_emailed_link_stops_working(
 
 
 def test_every_referral_email_is_built_from_the_id_and_kind_alone(referral):
+    # Someone is reviewing it: "answer_received" goes to them, every other email to the referrer.
+    reviewer = TeamMemberFactory()
+    workflow.start_review(referral, by=reviewer, version=referral.version)
     for kind in REFERRAL_EMAILS:
         send_referral_email.call(referral_id=referral.pk, kind=kind)
 
     assert len(mail.outbox) == len(REFERRAL_EMAILS)
-    for message in mail.outbox:
-        assert message.to == [referral.referrer.email]
+    for kind, message in zip(REFERRAL_EMAILS, mail.outbox, strict=True):
+        to = reviewer if kind == "answer_received" else referral.referrer
+        assert message.to == [to.email]
         assert referral.reference in message.subject
         assert referral.infant.given_name not in message.body
 

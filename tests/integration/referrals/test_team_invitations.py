@@ -304,8 +304,15 @@ def test_no_form_for_a_carer_who_has_sent_their_views(client, member, referral, 
     assert client.get(url(referral)).context["invitations"]["invite_form"] is None
 
 
-def test_invite_is_post_only(client, member, referral, mother):
-    assert client.get(url(referral, "team_invite")).status_code == 405
+def test_a_get_on_invite_goes_to_the_parents_views_and_sends_nothing(
+    client, member, referral, mother
+):
+    """A reload of the page a POST here showed: the referral page, not a blank 405."""
+    response = client.get(url(referral, "team_invite"))
+
+    assert response.status_code == 302
+    assert response.url == url(referral) + "#parents-views"
+    assert not referral.invitations.exists()
 
 
 # --- sent again, revoked --------------------------------------------------------------------

@@ -12,9 +12,15 @@ from django.utils import timezone
 from imhs.models import AuditAction, AuditEvent
 from imhs.templatetags.nhsuk_format import nhs_date
 from patients.chi import format_chi
-from referrals import workflow
-from referrals.models import InformationRequest, Referral, SignpostService, Status, TeamNote
-from referrals.sections import SECTIONS
+from referrals import invitations, workflow
+from referrals.models import (
+    InformationRequest,
+    ParentViews,
+    Referral,
+    SignpostService,
+    Status,
+    TeamNote,
+)
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
 from tests.sign_in import sign_in
 
@@ -80,6 +86,95 @@ def service():
 
 # --- the page --------------------------------------------------------------------------------
 
+# The referral form's sections, in the team's words.
+TEAM_SECTIONS = [
+    "About the baby",
+    "Parents and carers",
+    "Concerns",
+    "Safety and other support",
+    "Consent and the family's views",
+    "Referrer",
+]
+
+
+def headings(response, level):
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", heading)).strip()
+        for heading in re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", page(response), re.S)
+    ]
+
+
+def test_the_page_names_the_referral_once_in_the_teams_words(client, member, referral):
+    response = client.get(url(referral))
+
+    infant = referral.infant
+    assert headings(response, 1) == [infant.full_name]
+    text = flat(response)
+    assert f"Referral {referral.reference} {infant.full_name}" in text  # caption, then heading
+    assert text.count(referral.reference) == text.count(f"Referral {referral.reference}") + 1
+    assert f"{referral.reference}: {infant.full_name}" not in text
+    level_3 = headings(response, 3)
+    for title in TEAM_SECTIONS:
+        assert title in level_3
+    for referrers_words in ("Your concerns", "About you", "Where you are based"):
+        assert referrers_words not in text
+
+
+def test_the_page_starts_with_a_summary_at_a_glance_and_links_to_its_sections(
+    client, member, in_review
+):
+    response = client.get(url(in_review))
+
+    glance = [(row.label, row.value) for row in response.context["glance"]]
+    assert [label for label, _ in glance] == [
+        "Status",
+        "Waiting",
+        "Eligibility",
+        "Parents' views",
+        "Allocated to",
+        "Next step",
+    ]
+    assert dict(glance)["Status"] == "In review"
+    assert dict(glance)["Next step"] == (
+        "Decide: accept, decline or ask the referrer for information"
+    )
+    text = page(response)
+    assert text.index('id="at-a-glance"') < text.index('id="actions"')
+    ids = set(re.findall(r'id="([^"]+)"', text))
+    links = set(re.findall(r'href="#([^"]+)"', text))
+    assert {"actions", "summary", "eligibility", "parents-views", "answers", "notes"} <= links
+    assert links <= ids  # every in-page link has its target
+    assert 'aria-label="On this page"' in text
+
+
+def test_the_summary_says_where_the_parents_views_are(client, member):
+    referral = ReferralFactory(submitted=True, parent_views_method="secure_link")
+
+    def parents_glance():
+        response = client.get(url(referral))
+        return {row.label: row.value for row in response.context["glance"]}["Parents' views"]
+
+    assert parents_glance() == "Secure link to be sent"
+    carer = referral.infant.care_relationships.first().carer
+    invitations.create(referral, carer=carer, by=member, send_email=False)
+    assert parents_glance() == "Secure link sent"
+    ParentViews.objects.create(
+        referral=referral, carer=carer, saved_at=timezone.now(), submitted_at=timezone.now()
+    )
+    assert parents_glance() == "Received from 1 parent"
+
+
+def test_the_signposted_service_is_named_once_with_its_contact_on_its_own_line(client, member):
+    service = SignpostService.objects.create(
+        name="Test Child Mental Health Service", contact="Via the family's GP"
+    )
+    referral = ReferralFactory(declined=True, signposted_to=service, signposted_other="")
+
+    text = flat(client.get(url(referral)))
+
+    assert "Test Child Mental Health Service Contact: Via the family's GP" in text
+    assert "(Via the family's GP)" not in text
+
 
 def test_the_page_shows_every_answer_the_eligibility_with_the_override_reason_and_the_history(
     client, member
@@ -94,8 +189,8 @@ def test_the_page_shows_every_answer_the_eligibility_with_the_override_reason_an
 
     text = page(response)
     assert response.status_code == 200
-    for section in SECTIONS:
-        assert section.title in text
+    for title in TEAM_SECTIONS:
+        assert title in text
     assert referral.infant.given_name in text
     assert "Synthetic reason for tests." in text  # why now
     assert "As assessed when the referral was sent" in text
@@ -297,7 +392,7 @@ def test_decline_with_reason_service_and_explanation(client, member, in_review, 
     assert in_review.decision_explanation == "Synthetic explanation for the family."
     text = flat(response)
     assert "Referral declined." in text
-    assert "Signposted to Test Parenting Support Service (01698 000123, example.org)" in text
+    assert "Signposted to Test Parenting Support Service Contact: 01698 000123, example.org" in text
     assert "Letter to the referrer" in text
 
 
@@ -482,10 +577,85 @@ def test_an_unknown_action_is_not_found(client, member, referral):
     assert response.status_code == 404
 
 
-def test_actions_are_post_only(client, member, referral):
-    response = client.get(url(referral, "team_action", "start_review"))
+@pytest.mark.parametrize(
+    "action",
+    [
+        "start_review",
+        "request_information",
+        "accept",
+        "allocate",
+        "decline",
+        "withdraw",
+        "close",
+        "record_first_appointment",
+    ],
+)
+def test_a_get_on_an_action_url_shows_the_page_with_its_form_open(client, member, action):
+    """A reload (or Enter in the address bar) after a refused action: never a blank 405."""
+    referral = ReferralFactory(submitted=True)
+    if action in ("allocate", "close", "record_first_appointment"):
+        Referral.objects.filter(pk=referral.pk).update(
+            status="accepted", decided_at=timezone.now(), decided_by=member, priority="routine"
+        )
+    if action == "accept":
+        workflow.start_review(referral, by=member, version=referral.version)
+    referral.refresh_from_db()
+    version = referral.version
 
-    assert response.status_code == 405
+    response = client.get(url(referral, "team_action", action), follow=True)
+
+    assert response.redirect_chain == [(f"{url(referral)}?open={action}#action-{action}", 302)]
+    assert response.status_code == 200
+    assert headings(response, 1) == [referral.infant.full_name]
+    [panel] = [p for p in response.context["actions"] if p.action == action]
+    assert panel.open or not panel.has_fields
+    if panel.has_fields:
+        opened = f'<details class="nhsuk-details" id="action-{action}" open>'
+        assert opened in page(response)
+    referral.refresh_from_db()
+    assert referral.version == version  # a GET changes nothing
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("team_note", []),
+        ("team_reassess", []),
+        ("team_invite", []),
+        ("team_invite_resend", [1]),
+        ("team_invite_revoke", [1]),
+    ],
+)
+def test_a_get_on_the_other_post_urls_shows_the_page(client, member, referral, name, args):
+    response = client.get(url(referral, name, *args), follow=True)
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "referrals/team/referral.html"
+
+
+def test_a_failed_decline_reloaded_shows_the_page_with_the_decline_form_open(
+    client, member, in_review
+):
+    refused = act(client, in_review, "decline", follow=False, reason="")
+    assert refused.status_code == 200  # the errors, shown at the action's URL
+
+    reloaded = client.get(url(in_review, "team_action", "decline"), follow=True)
+
+    assert reloaded.status_code == 200
+    assert '<details class="nhsuk-details" id="action-decline" open>' in page(reloaded)
+
+
+def test_an_unknown_action_to_open_is_ignored(client, member, referral):
+    response = client.get(url(referral), {"open": "explode"})
+
+    assert response.status_code == 200
+    assert not any(panel.open for panel in response.context["actions"])
+
+
+def test_a_get_on_an_action_url_of_a_draft_is_not_found(client, member):
+    draft = ReferralFactory()
+    response = client.get(reverse("referrals:team_action", args=[str(draft.pk), "decline"]))
+    assert response.status_code == 404
 
 
 # --- re-assessing ------------------------------------------------------------------------------

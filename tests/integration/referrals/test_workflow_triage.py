@@ -1,7 +1,9 @@
 """The team's transitions: the one table, row locks, versions, friendly conflicts, emails."""
 
 import datetime
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -15,6 +17,7 @@ from tests.factories import ReferralFactory, TeamMemberFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 22)
+NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC)
 
 
 def team_call(action, referral, by, **extra):
@@ -47,6 +50,8 @@ def referral_in(status):
         if status == "declined"
         else {}
     )
+    if status == "in_review":  # someone started the review (as start_review does)
+        explained = {"review_started_by": TeamMemberFactory(), "review_started_at": NOW}
     Referral.objects.filter(pk=referral.pk).update(status=status, **explained)
     referral.refresh_from_db()
     return referral
@@ -190,13 +195,98 @@ def test_request_information_round_trip():
 
     referral.refresh_from_db()
     request.refresh_from_db()
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == Status.IN_REVIEW
     assert (request.answer, request.answered_by) == ("Little Acorns Test", referral.referrer)
     steps = list(referral.events.values_list("to_status", "note"))
     assert steps[-2:] == [
         ("information_requested", "Which nursery does the baby attend?"),
-        ("submitted", "Little Acorns Test"),
+        ("in_review", "Little Acorns Test"),
     ]
+
+
+def ask_and_answer(referral, *, asked_by):
+    workflow.request_information(
+        referral, by=asked_by, version=referral.version, question="Which nursery?"
+    )
+    workflow.answer_information_request(
+        Referral.objects.get(pk=referral.pk), by=referral.referrer, answer="Little Acorns Test"
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def test_an_answer_goes_back_to_the_same_reviewer_marked_and_emailed(
+    django_capture_on_commit_callbacks,
+):
+    referral = referral_in("submitted")
+    reviewer, colleague = TeamMemberFactory(), TeamMemberFactory()
+    workflow.start_review(referral, by=reviewer, version=referral.version)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_and_answer(referral, asked_by=colleague)
+
+    assert referral.status == Status.IN_REVIEW
+    assert referral.review_started_by == reviewer  # the same reviewer, not back to New
+    assert referral.answer_received_at is not None
+    assert workflow.target_of(referral, "answer_information_request") == Status.IN_REVIEW
+    # The reviewer is told, with the reference and a link to the team's page only.
+    [message] = [m for m in mail.outbox if m.to == [reviewer.email]]
+    assert referral.reference in message.subject
+    assert f"/team/referrals/{referral.reference}/" in message.body
+    for private in ("Which nursery?", "Little Acorns Test", referral.infant.given_name):
+        assert private not in message.body
+        assert private not in message.subject
+
+
+def test_an_answer_before_any_review_goes_back_to_new_without_an_email(
+    django_capture_on_commit_callbacks,
+):
+    referral = referral_in("submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_and_answer(referral, asked_by=TeamMemberFactory())
+
+    assert referral.status == Status.SUBMITTED
+    assert referral.review_started_by is None
+    assert referral.answer_received_at is not None
+    event = referral.events.last()
+    assert (event.from_status, event.to_status) == ("information_requested", "submitted")
+    assert not [m for m in mail.outbox if "has answered" in m.subject]
+
+
+def test_only_the_reviewer_opening_it_clears_the_answer_marker():
+    referral = referral_in("submitted")
+    reviewer, colleague = TeamMemberFactory(), TeamMemberFactory()
+    workflow.start_review(referral, by=reviewer, version=referral.version)
+    ask_and_answer(referral, asked_by=reviewer)
+
+    assert not workflow.mark_answer_seen(referral, by=colleague)
+    assert Referral.objects.get(pk=referral.pk).answer_received_at is not None
+    assert workflow.mark_answer_seen(referral, by=reviewer)
+    assert Referral.objects.get(pk=referral.pk).answer_received_at is None
+
+
+def test_a_team_action_clears_the_answer_marker():
+    referral = referral_in("submitted")
+    ask_and_answer(referral, asked_by=TeamMemberFactory())
+    team_call("start_review", referral, TeamMemberFactory())
+    assert Referral.objects.get(pk=referral.pk).answer_received_at is None
+
+
+def test_the_architecture_diagram_draws_the_transition_table():
+    """docs/architecture.md's state diagram and TRANSITIONS (with its RETURNS fallbacks) say
+    the same."""
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "architecture.md").read_text()
+    drawn = set(re.findall(r"^\s+(\w+) --> (\w+) : (\w+)", guide, re.MULTILINE))
+    table = {
+        (source, target, action)
+        for action, (sources, target) in workflow.TRANSITIONS.items()
+        for source in sources
+    } | {
+        (source, target, action)
+        for action, target in workflow.RETURNS.items()
+        for source in workflow.TRANSITIONS[action][0]
+    }
+    assert drawn == table
 
 
 def test_only_the_referrer_can_answer_their_question():
