@@ -177,22 +177,37 @@ def open_link(request, token):
     return closed(request)  # "closed" or "too_many"
 
 
+def in_parent_session(page):
+    """The view runs only for the usable invitation of this parent session, passed to it;
+    anything else (no session, an idle one, a closed link) gets the closed page, audited as a
+    refusal of `page`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request):
+            asked_for = request.session.get(INVITATION_KEY, "")
+            invitation, session_ended = _session_invitation(request)
+            if invitation is None:
+                audit.record(
+                    AuditAction.ACCESS_DENIED,
+                    by=request.user,
+                    object_type=OBJECT_TYPE,
+                    object_id=asked_for,
+                    request=request,
+                    detail={"page": page, "session_ended": session_ended},
+                )
+                return closed(request, session_ended=session_ended)
+            return view(request, invitation)
+
+        return wrapped
+
+    return decorate
+
+
 @parent_page
-def your_views(request):
-    """The parent's views: save and come back, or send to the team (once)."""
-    asked_for = request.session.get(INVITATION_KEY, "")
-    invitation, session_ended = _session_invitation(request)
-    if invitation is None:
-        # Refused: the session's invitation (if it named one) is closed, or the session idle.
-        audit.record(
-            AuditAction.ACCESS_DENIED,
-            by=request.user,
-            object_type=OBJECT_TYPE,
-            object_id=asked_for,
-            request=request,
-            detail={"page": "views", "session_ended": session_ended},
-        )
-        return closed(request, session_ended=session_ended)
+@in_parent_session("views")
+def your_views(request, invitation):
+    """The parent's views: save and come back, or go on to check and send them (once)."""
 
     if request.method == "POST":
         # "Continue" (or "send", from a page loaded before the check step existed) saves the
@@ -231,21 +246,10 @@ def your_views(request):
 
 
 @parent_page
-def check_answers(request):
+@in_parent_session("check")
+def check_answers(request, invitation):
     """The saved answers, to check before sending. Sending sends what was checked: if the
     answers changed since this page was drawn (another tab), it is drawn again to check."""
-    asked_for = request.session.get(INVITATION_KEY, "")
-    invitation, session_ended = _session_invitation(request)
-    if invitation is None:
-        audit.record(
-            AuditAction.ACCESS_DENIED,
-            by=request.user,
-            object_type=OBJECT_TYPE,
-            object_id=asked_for,
-            request=request,
-            detail={"page": "check", "session_ended": session_ended},
-        )
-        return closed(request, session_ended=session_ended)
     views = invitations.views_for(invitation)
     if views is None or not ParentViewsForm.has_story(views):
         return redirect("parents:views")

@@ -119,3 +119,19 @@ def enter_security_code(page, email):
     device = AuthenticatorDevice.objects.get(user__email=email, confirmed=True)
     page.get_by_label("Security code").fill(unused_totp_code(device))
     page.get_by_role("button", name="Continue").click()
+
+
+def sign_in_to_the_dashboard(page, live_server, user, password):
+    """A team member or service lead signs in, with their app's code, and lands on the
+    dashboard (their app is set up here first)."""
+    from playwright.sync_api import expect
+
+    from tests.sign_in import authenticator_for
+
+    authenticator_for(user)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    enter_security_code(page, user.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referrals dashboard")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from imhs.models import Profession
 from referrals.models import InformationRequest
-from tests.browser.conftest import check_accessible, enter_security_code
+from tests.browser.conftest import check_accessible, sign_in_to_the_dashboard
 from tests.factories import (
     InfantFactory,
     ReferralFactory,
@@ -25,7 +25,6 @@ from tests.factories import (
     ServiceLeadFactory,
     TeamMemberFactory,
 )
-from tests.sign_in import authenticator_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,13 +90,7 @@ def make_referrals(lead):
 
 
 def sign_in(page, live_server, user):
-    authenticator_for(user)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_security_code(page, user.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Referrals dashboard")
+    sign_in_to_the_dashboard(page, live_server, user, PASSWORD)
 
 
 def layout(page):
