@@ -62,6 +62,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Bandit on the application code: every finding of medium severity and up, at any confidence.
 security: $(VENV)/.installed
