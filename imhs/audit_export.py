@@ -16,8 +16,8 @@ from django import forms
 from django.utils import timezone
 
 from imhs.csv_export import csv_chunks as safe_csv_chunks
-from imhs.fields import DateInputField
 from imhs.models import AuditEvent
+from imhs.nhsuk.fields import DateInputField
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MAX_DAYS = 366

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
-from imhs.fields import DateInputField
+from imhs.nhsuk.fields import DateInputField
 from patients.chi import chi_date_of_birth, chi_matches_date_of_birth, format_chi, validate_chi
 from patients.models import Infant
 

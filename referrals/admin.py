@@ -22,8 +22,8 @@ from django.utils.html import format_html, format_html_join
 from imhs import audit
 from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin, LabelledTabularInline
-from imhs.fields import PARTS, DateInputWidget
 from imhs.models import AuditAction
+from imhs.nhsuk.fields import PARTS, DateInputWidget
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date
 from patients.ages import age_in_months
 from patients.models import Postcode
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise

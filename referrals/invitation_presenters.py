@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date
 from referrals import invitations
 from referrals.forms.invitations import InviteForm, carer_label, invitable
 from referrals.models import OPEN_STATUSES, ParentViews

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date
 from referrals import presenters, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check

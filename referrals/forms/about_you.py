@@ -8,8 +8,8 @@ Nurse first, so those referrers are asked whether they have been.
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
-from imhs.layout import Radios
 from imhs.models import REFERRER_PROFESSIONS, Profession
+from imhs.nhsuk.layout import Radios
 from referrals.forms.base import SectionForm, from_bool, to_bool, yes_no
 from referrals.forms.carers import (
     EMAIL_MESSAGE,

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import CharacterCount
+from imhs.nhsuk.layout import CharacterCount
 
 ANSWER_MAX_LENGTH = 3000
 

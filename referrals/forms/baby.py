@@ -13,8 +13,8 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
 from patients.chi import format_chi
 from patients.forms import (
     INFANT_DETAILS,

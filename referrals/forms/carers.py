@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
-from imhs.layout import Fieldset, Radios
+from imhs.nhsuk.layout import Fieldset, Radios
 from patients.forms import POSTCODE_MESSAGE
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
 from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no

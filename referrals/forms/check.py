@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Checkboxes
+from imhs.nhsuk.layout import CharacterCount, Checkboxes
 from referrals.assessment import assessment_for, overridable_failures
 from referrals.models import Referral
 

@@ -4,7 +4,7 @@ Observational Indicator Set, and the story around it."""
 from crispy_forms.layout import HTML, Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Fieldset
+from imhs.nhsuk.layout import CharacterCount, Fieldset
 from referrals.eligibility import DOMAINS, INDICATOR_THRESHOLDS
 from referrals.forms.base import SectionForm
 

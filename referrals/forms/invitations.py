@@ -10,7 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import Radios
+from imhs.nhsuk.layout import Radios
 
 
 def relationship_label(relationship):

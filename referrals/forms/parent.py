@@ -7,8 +7,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Fieldset, Question, Radios
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Question, Radios
 from referrals.invitations import VIEW_FIELDS
 
 STORY_MAX_LENGTH = 3000

@@ -12,7 +12,7 @@ import re
 from crispy_forms.layout import HTML, Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
 from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 from referrals.models import InvolvedProfessional
 

@@ -15,10 +15,10 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Radios
 from imhs.models import STAFF_ROLES, User
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Radios
+from imhs.nhsuk.text import nhs_date
 from referrals import workflow
 from referrals.models import DeclineReason, Priority, SignpostService
 
