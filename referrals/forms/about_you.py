@@ -9,11 +9,12 @@ from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
 from imhs.models import REFERRER_PROFESSIONS, Profession
+from imhs.nhsuk.forms import ConditionalQuestions
 from imhs.nhsuk.layout import Radios
-from referrals.forms.base import SectionForm, from_bool, to_bool, yes_no
+from imhs.nhsuk.text import yes_no
+from referrals.forms.base import SectionForm, from_bool, to_bool
 from referrals.forms.carers import (
     EMAIL_MESSAGE,
-    ConditionalQuestions,
     UKPhoneField,
     text_field,
     yes_no_field,

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from imhs.nhsuk.fields import DateInputField
 from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.text import yes_no
 from patients.chi import format_chi
 from patients.forms import (
     INFANT_DETAILS,
@@ -25,7 +26,7 @@ from patients.forms import (
     postcode_field,
 )
 from patients.models import GPPractice, GPRegistration, LivesWith, Sex
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 
 SECTION = "baby"
 
