@@ -1,4 +1,4 @@
-"""Template tags of the `nhsuk` crispy template pack (templates/nhsuk/).
+"""Template tags of the `nhsuk` crispy template pack (imhs/nhsuk/templates/nhsuk/).
 
 The pack's templates stay plain: everything that needs a decision (which NHS.UK
 component a field is, its CSS classes, ids, `aria-describedby`, the error summary's
