@@ -10,14 +10,14 @@ import datetime
 import json
 import zoneinfo
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
 from imhs.csv_export import csv_chunks as safe_csv_chunks
-from imhs.fields import DateInputField
 from imhs.models import AuditEvent
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.forms import NHSForm
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 MAX_DAYS = 366
@@ -34,7 +34,7 @@ COLUMNS = [
 ]
 
 
-class AuditExportForm(forms.Form):
+class AuditExportForm(NHSForm):
     date_from = DateInputField(
         label="From",
         help_text="For example, 1 3 2026",
@@ -45,14 +45,8 @@ class AuditExportForm(forms.Form):
         help_text="For example, 31 3 2026. Events on this day are included.",
         error_subject="The end date",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        # Each date input is its own fieldset, legend and all (the NHS.UK pattern).
-        self.helper.layout = Layout("date_from", "date_to")
+    # Each date input is its own fieldset, legend and all (the NHS.UK pattern).
+    layout = Layout("date_from", "date_to")
 
     def clean_date_from(self):
         return self._not_future(self.cleaned_data["date_from"], "The start date")

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "imhs",  # first, so its templates (registration, admin overrides) win
     "patients",
     "referrals",
+    "imhs.nhsuk",  # the NHS.UK design system: form fields, the crispy pack and its templates
     "imhs.apps.ServiceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
-from imhs.fields import DateInputField
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.text import nhs_date
 from patients.chi import chi_date_of_birth, chi_matches_date_of_birth, format_chi, validate_chi
 from patients.models import Infant
 
@@ -59,7 +60,7 @@ def flag_chi_date_of_birth_mismatch(form, *, chi_field="chi_number", date_field=
         form.add_error(
             chi_field,
             f"CHI number {format_chi(chi)} is for a baby born on "
-            f"{chi_date:%-d %B %Y}: check the CHI number and the date of birth",
+            f"{nhs_date(chi_date)}: check the CHI number and the date of birth",
         )
         form.add_error(date_field, DATE_OF_BIRTH_MISMATCH)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from imhs import audit
 from imhs.models import AuditAction
+from imhs.nhsuk.text import plural
 from patients import postcodes
 from patients.models import GPPractice, Postcode
 
@@ -123,10 +124,6 @@ def _column_indexes(rows, required):
     if missing:
         raise ImportFileError(f"The file is missing these columns: {', '.join(sorted(missing))}")
     return {column: names.index(column) for column in required}
-
-
-def _plural(count, singular, plural=None):
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def _listed(items):
@@ -280,11 +277,11 @@ def import_gp_practices(file, *, by=None, request=None):
 
         notes = []
         if refused:
-            notes.append(f"{_plural(len(refused), 'row')} refused: {_listed(refused)}.")
+            notes.append(f"{plural(len(refused), 'row')} refused: {_listed(refused)}.")
         if odd_postcodes:
             notes.append(
                 "Postcode kept as given (not a UK postcode) for "
-                f"{_plural(len(odd_postcodes), 'practice')}: {_listed(odd_postcodes)}."
+                f"{plural(len(odd_postcodes), 'practice')}: {_listed(odd_postcodes)}."
             )
         summary = " ".join(
             [
@@ -430,7 +427,7 @@ def import_postcodes(file, *, by=None, request=None):
         notes = []
         if loaded_rows > distinct:
             notes.append(
-                f"{_plural(loaded_rows - distinct, 'duplicate row')} (the last one was kept)."
+                f"{plural(loaded_rows - distinct, 'duplicate row')} (the last one was kept)."
             )
         summary = " ".join(
             [

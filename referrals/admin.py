@@ -22,8 +22,9 @@ from django.utils.html import format_html, format_html_join
 from imhs import audit
 from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin, LabelledTabularInline
-from imhs.fields import PARTS, DateInputWidget
 from imhs.models import AuditAction
+from imhs.nhsuk.fields import PARTS, DateInputWidget
+from imhs.nhsuk.text import nhs_date
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
@@ -366,7 +367,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         today = timezone.localdate()
         return (
             f"Week {obj.week_of_18(today)} of 18; the 18 weeks run out on "
-            f"{obj.breach_date:%-d %B %Y}"
+            f"{nhs_date(obj.breach_date)}"
         )
 
     # The service's words for the codes the columns store, from where the team's pages take

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date, plural
 from patients.ages import age_in_months
 from patients.models import Postcode
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise
@@ -345,10 +345,6 @@ def paginate(referrals, page_number):
 # --- what the page shows --------------------------------------------------------------------
 
 
-def _plural(number, word):
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
-
 @dataclass(frozen=True)
 class QueueLink:
     key: str
@@ -448,7 +444,7 @@ class DashboardRow:
 def _age(infant, today):
     if infant.date_of_birth is None or today < infant.date_of_birth:
         return "Not known"
-    return _plural(age_in_months(infant.date_of_birth, today), "month")
+    return plural(age_in_months(infant.date_of_birth, today), "month")
 
 
 def _profession(value):
@@ -463,7 +459,7 @@ def _waiting(referral, today):
     days = referral.days_waiting(today)
     week = referral.week_of_18(today)
     return (
-        _plural(days, "day"),
+        plural(days, "day"),
         f"Week {week} of {WEEKS_TO_TREATMENT}",
         week > WEEKS_TO_TREATMENT,
     )
@@ -534,7 +530,7 @@ def caption(filters, page):
         return f"{queue}: no referrals"
     return (
         f"{queue}: {page.start_index()} to {page.end_index()} of "
-        f"{_plural(page.paginator.count, 'referral')}, {order} received first"
+        f"{plural(page.paginator.count, 'referral')}, {order} received first"
     )
 
 

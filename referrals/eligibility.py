@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from imhs.nhsuk.text import nhs_date
 from patients import ages, postcodes
 from patients.models import HEALTH_BOARD_NAMES
 
@@ -195,10 +196,6 @@ def _practice_code(facts):
 # --- the rules --------------------------------------------------------------------------------
 
 
-def _date(value):
-    return f"{value.day} {value:%B %Y}"
-
-
 def _team_phone():
     return settings.SERVICE["phone"]
 
@@ -212,7 +209,7 @@ def _age(facts, third_birthday):
         return Check(
             "age",
             FAIL,
-            f"The date of birth ({_date(facts.date_of_birth)}) is after the referral date, so "
+            f"The date of birth ({nhs_date(facts.date_of_birth)}) is after the referral date, so "
             "the baby is not born yet: check the date. The service starts once the baby is born; "
             "in pregnancy, the Perinatal Mental Health Team or the Maternity and Neonatal "
             "Psychological Intervention team can help.",
@@ -223,7 +220,7 @@ def _age(facts, third_birthday):
         return Check(
             "age",
             FAIL,
-            f"The baby's 3rd birthday was on {_date(third_birthday)}. The service sees babies "
+            f"The baby's 3rd birthday was on {nhs_date(third_birthday)}. The service sees babies "
             "up to their 3rd birthday. The family's Health Visitor can refer to Child and "
             "Adolescent Mental Health Services (CAMHS) through the family's GP.",
         )
@@ -232,7 +229,7 @@ def _age(facts, third_birthday):
         "age",
         PASS,
         f"The baby is {months} {'month' if months == 1 else 'months'} old. Their 3rd birthday "
-        f"is on {_date(third_birthday)}: the service can see them until then.",
+        f"is on {nhs_date(third_birthday)}: the service can see them until then.",
     )
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date, when
 from referrals import invitations
 from referrals.forms.invitations import InviteForm, carer_label, invitable
 from referrals.models import OPEN_STATUSES, ParentViews
@@ -84,12 +84,6 @@ class Views:
     practical: list
 
 
-def _when(value):
-    """ "10:42 on 3 March 2026", in local time."""
-    local = timezone.localtime(value)
-    return f"{local:%H:%M} on {nhs_date(local)}"
-
-
 def _name(relationships, carer):
     relationship = relationships.get(carer.pk)
     return carer_label(relationship) if relationship else carer.full_name
@@ -98,7 +92,7 @@ def _name(relationships, carer):
 def _explanation(invitation, state):
     if state == "revoked":  # revoked_at and revoked_by are set together (a constraint)
         return (
-            f"Revoked by {invitation.revoked_by.full_name} at {_when(invitation.revoked_at)}. "
+            f"Revoked by {invitation.revoked_by.full_name} at {when(invitation.revoked_at)}. "
             "The link no longer opens."
         )
     return {
@@ -107,7 +101,7 @@ def _explanation(invitation, state):
         "locked": "Locked after too many wrong dates of birth: the link no longer opens. "
         "Send a new link if the family still wants to add their views.",
         "submitted": "The parent or carer has sent their views.",
-        "expired": f"The link stopped working at {_when(invitation.expires_at)}. Send a new "
+        "expired": f"The link stopped working at {when(invitation.expires_at)}. Send a new "
         "link if the family still wants to add their views.",
     }[state]
 
@@ -116,8 +110,8 @@ def _views_progress(views):
     if views is None or views.saved_at is None:
         return "Not started"
     if views.submitted_at:
-        return f"Sent at {_when(views.submitted_at)}"
-    return f"Started, not sent yet (last saved at {_when(views.saved_at)})"
+        return f"Sent at {when(views.submitted_at)}"
+    return f"Started, not sent yet (last saved at {when(views.saved_at)})"
 
 
 def invitation(item, *, reference, now, name, views, latest, referral_open):
@@ -128,10 +122,10 @@ def invitation(item, *, reference, now, name, views, latest, referral_open):
     views_sent = bool(views and views.submitted_at)
     expires_label = "Expired" if state == "expired" else "Works until"
     rows = [
-        Row("Created", f"{_when(item.created_at)} by {item.created_by.full_name}"),
+        Row("Created", f"{when(item.created_at)} by {item.created_by.full_name}"),
         Row("Emailed", "Yes" if item.emailed else "No: shown to copy, or printed in a letter"),
-        Row(expires_label, _when(item.expires_at)),
-        Row("First opened", _when(item.first_opened_at) if item.first_opened_at else "Not yet"),
+        Row(expires_label, when(item.expires_at)),
+        Row("First opened", when(item.first_opened_at) if item.first_opened_at else "Not yet"),
         Row("Wrong dates of birth", str(item.failed_checks)),
         Row("Their views", _views_progress(views)),
     ]
@@ -159,7 +153,7 @@ def sent_views(views, name):
 
     return Views(
         carer=name,
-        sent=_when(views.submitted_at),
+        sent=when(views.submitted_at),
         answers=[Row(label, answer(field)) for field, label in VIEW_QUESTIONS],
         practical=[Row(label, answer(field)) for field, label in PRACTICAL_NEEDS],
     )

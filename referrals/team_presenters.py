@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date, when
 from referrals import presenters, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
@@ -55,12 +55,6 @@ class Row:
     label: str
     value: str
     tag_class: str = ""
-
-
-def _when(value):
-    """ "10:42 on 3 March 2026", in local time."""
-    local = timezone.localtime(value)
-    return f"{local:%H:%M} on {nhs_date(local)}"
 
 
 def _yes_no_row(label, result, unknown):
@@ -178,15 +172,14 @@ def decision(referral):
         rows.append(
             Row(
                 "Reviewed by",
-                f"{referral.review_started_by.full_name}, since "
-                f"{_when(referral.review_started_at)}",
+                f"{referral.review_started_by.full_name}, since {when(referral.review_started_at)}",
             )
         )
     if referral.decided_at:
         rows.append(
             Row(
                 "Declined by" if referral.decline_reason else "Accepted by",
-                f"{referral.decided_by.full_name}, {_when(referral.decided_at)}",
+                f"{referral.decided_by.full_name}, {when(referral.decided_at)}",
             )
         )
     if referral.priority:
@@ -393,9 +386,9 @@ def information_requests(referral):
     return [
         {
             "question": request.question,
-            "asked": f"{request.asked_by.full_name}, {_when(request.asked_at)}",
+            "asked": f"{request.asked_by.full_name}, {when(request.asked_at)}",
             "answer": request.answer,
-            "answered": f"{request.answered_by.full_name}, {_when(request.answered_at)}"
+            "answered": f"{request.answered_by.full_name}, {when(request.answered_at)}"
             if request.answered_at
             else "",
             "is_open": request.is_open,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from imhs import audit
 from imhs.models import AuditAction
+from imhs.nhsuk.text import nhs_date
 from referrals import invitations
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
@@ -494,7 +495,7 @@ def record_first_appointment(referral, *, by, version, on, request=None):
         by=by,
         version=version,
         request=request,
-        note=f"First appointment on {on:%-d %B %Y}",
+        note=f"First appointment on {nhs_date(on)}",
         changes=lambda now: {"first_appointment_on": on},
     )
 

@@ -8,12 +8,13 @@ Nurse first, so those referrers are asked whether they have been.
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
-from imhs.layout import Radios
 from imhs.models import REFERRER_PROFESSIONS, Profession
-from referrals.forms.base import SectionForm, from_bool, to_bool, yes_no
+from imhs.nhsuk.forms import ConditionalQuestions
+from imhs.nhsuk.layout import Radios
+from imhs.nhsuk.text import yes_no
+from referrals.forms.base import SectionForm, from_bool, to_bool
 from referrals.forms.carers import (
     EMAIL_MESSAGE,
-    ConditionalQuestions,
     UKPhoneField,
     text_field,
     yes_no_field,

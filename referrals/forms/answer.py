@@ -1,15 +1,15 @@
 """The referrer's answer to the team's question (on the referral's page)."""
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import CharacterCount
+from imhs.nhsuk.forms import NHSForm
+from imhs.nhsuk.layout import CharacterCount
 
 ANSWER_MAX_LENGTH = 3000
 
 
-class AnswerQuestionForm(forms.Form):
+class AnswerQuestionForm(NHSForm):
     answer = forms.CharField(
         label="Your answer",
         max_length=ANSWER_MAX_LENGTH,
@@ -22,9 +22,4 @@ class AnswerQuestionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(CharacterCount("answer"))
+    layout = Layout(CharacterCount("answer"))

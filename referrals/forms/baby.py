@@ -13,8 +13,9 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.text import nhs_date, yes_no
 from patients.chi import format_chi
 from patients.forms import (
     INFANT_DETAILS,
@@ -25,7 +26,7 @@ from patients.forms import (
     postcode_field,
 )
 from patients.models import GPPractice, GPRegistration, LivesWith, Sex
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 
 SECTION = "baby"
 
@@ -334,7 +335,7 @@ class BabyForm(SectionForm):
         address = [infant.address_line_1, infant.address_line_2, infant.town, infant.postcode]
         return [
             ("Name", infant.full_name),
-            ("Date of birth", _long_date(infant.date_of_birth)),
+            ("Date of birth", nhs_date(infant.date_of_birth)),
             ("CHI number", format_chi(infant.chi_number)),
             ("Sex", infant.get_sex_display()),
             ("Home address", "\n".join(filter(None, address))),
@@ -367,11 +368,6 @@ def _interpreter_answer(infant):
     always sets the baby's sex) the question shows unanswered.
     """
     return infant.interpreter_needed if infant.sex else None
-
-
-def _long_date(value):
-    """14 February 2025 (NHS.UK style)."""
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 class ChoosePracticeForm(SectionForm):

@@ -1,10 +1,9 @@
 """What every section form of the Request for Assistance has in common."""
 
-from crispy_forms.helper import FormHelper
-from django import forms
+from imhs.nhsuk.forms import NHSForm
 
 
-class SectionForm(forms.Form):
+class SectionForm(NHSForm):
     """One section of the Request for Assistance.
 
     Subclasses declare their fields and a crispy `layout` (a `crispy_forms.layout.Layout`), and
@@ -22,18 +21,11 @@ class SectionForm(forms.Form):
     provides the <form> tag, the CSRF token, the version and the button.
     """
 
-    layout = None
-
     def __init__(self, *args, referral, **kwargs):
         self.referral = referral
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", self.initial_for(referral))
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        if self.layout is not None:
-            self.helper.layout = self.layout
 
     @classmethod
     def initial_for(cls, referral):
@@ -51,11 +43,6 @@ class SectionForm(forms.Form):
         its hidden box is ignored, never an error, and it saves as `empty`. Call from clean()."""
         self.errors.pop(name, None)
         self.cleaned_data[name] = empty
-
-
-def yes_no(value):
-    """Presentation of a nullable yes/no answer."""
-    return {True: "Yes", False: "No"}.get(value, "")
 
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]

@@ -1,8 +1,8 @@
 """Parents and carers: one page a carer (add or change), and the list page that says the section
 is done.
 
-Also the pieces the About-you section shares: a UK phone number field, and follow-up questions
-that are only asked beneath a chosen answer.
+Also the pieces the About-you section shares: a UK phone number field, a text field and a yes/no
+question.
 """
 
 import phonenumbers
@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
-from imhs.layout import Fieldset, Radios
+from imhs.nhsuk.forms import ConditionalQuestions
+from imhs.nhsuk.layout import Fieldset, Radios
+from imhs.nhsuk.text import yes_no
 from patients.forms import POSTCODE_MESSAGE
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 
 UK_PHONE_MESSAGE = "Enter a UK phone number, like 07700 900 123 or 01698 754609"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
@@ -105,56 +107,6 @@ def yes_no_field(label, required, **kwargs):
         error_messages={"required": required, "invalid_choice": required},
         **kwargs,
     )
-
-
-class ConditionalQuestions:
-    """Questions that are required only sometimes, without "(optional)" on their labels.
-
-    `conditional` maps a follow-up question drawn beneath one answer (`Radios(..., reveal=...)`)
-    to the answers it follows, `((field, value), ...)`, all of which must be chosen for it to be
-    asked. A question that is asked must be answered as its field says (declare it `required`,
-    with its message); one that is not asked is ignored, whatever is in its box, and cleans
-    to "".
-
-    `answered_elsewhere()` names required questions that need no answer this time because of
-    another answer (one of two ways to contact someone, say); they are validated if answered.
-    """
-
-    conditional = {}
-
-    def is_asked(self, name):
-        return all(
-            self.data.get(self.add_prefix(field)) == value
-            for field, value in self.conditional[name]
-        )
-
-    def answered_elsewhere(self):
-        return []
-
-    def full_clean(self):
-        if not self.is_bound:
-            return super().full_clean()
-        unasked = [name for name in self.conditional if not self.is_asked(name)]
-        relaxed = [*unasked, *self.answered_elsewhere()]
-        saved = {name: (self.fields[name].required, self.fields[name].disabled) for name in relaxed}
-        for name in relaxed:
-            self.fields[name].required = False
-        for name in unasked:
-            # Disabled: validated from its initial value, not what is in the (hidden) box.
-            self.fields[name].disabled = True
-        self._unasked = unasked
-        try:
-            super().full_clean()
-        finally:
-            # Back as declared, for drawing the page again.
-            for name, (required, disabled) in saved.items():
-                self.fields[name].required, self.fields[name].disabled = required, disabled
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self._unasked:
-            cleaned[name] = ""
-        return cleaned
 
 
 RELATIONSHIP_REQUIRED = "Select their relationship to the baby"

@@ -1,11 +1,11 @@
 """Check your answers: overriding a failed residence or GP check, confirming a possible
 duplicate, and sending."""
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Checkboxes
+from imhs.nhsuk.forms import NHSForm
+from imhs.nhsuk.layout import CharacterCount, Checkboxes
 from referrals.assessment import assessment_for, overridable_failures
 from referrals.models import Referral
 
@@ -27,7 +27,7 @@ def _question(rule):
     )
 
 
-class CheckAnswersForm(forms.Form):
+class CheckAnswersForm(NHSForm):
     residence_override_reason = forms.CharField(
         label=_question("residence"),
         required=False,
@@ -76,9 +76,6 @@ class CheckAnswersForm(forms.Form):
             fields.append(Checkboxes("confirm_duplicate"))
         else:
             del self.fields["confirm_duplicate"]
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         self.helper.layout = Layout(*fields)
 
     def clean(self):

@@ -4,7 +4,8 @@ Observational Indicator Set, and the story around it."""
 from crispy_forms.layout import HTML, Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Fieldset
+from imhs.nhsuk.layout import CharacterCount, Fieldset
+from imhs.nhsuk.text import plural
 from referrals.eligibility import DOMAINS, INDICATOR_THRESHOLDS
 from referrals.forms.base import SectionForm
 
@@ -120,10 +121,6 @@ def _threshold_text():
     return ", ".join(parts[:-1]) + f", or {parts[-1]}"
 
 
-def _plural(count, word):
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 class ConcernsForm(SectionForm):
     relationship_indicators = _count_field("relationship")
     relationship_observed = _observed_field("relationship")
@@ -196,7 +193,7 @@ class ConcernsForm(SectionForm):
         for key in DOMAINS:
             count = getattr(referral, f"{key}_indicators")
             observed = getattr(referral, f"{key}_observed")
-            lines = [_plural(count, "indicator") if count is not None else "", observed]
+            lines = [plural(count, "indicator") if count is not None else "", observed]
             rows.append((domain_title(key), "\n".join(line for line in lines if line)))
         rows += [
             ("How long", referral.concerns_duration),

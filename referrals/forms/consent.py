@@ -9,10 +9,10 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils import timezone
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Checkboxes, Radios
-from imhs.templatetags.nhsuk_format import nhs_date
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Checkboxes, Radios
+from imhs.nhsuk.text import nhs_date, yes_no
+from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 from referrals.models import AppointmentPlace, ParentViewsMethod
 
 VIEWS_MAX_LENGTH = 3000

@@ -6,11 +6,11 @@ link will be emailed, so the team member knows whether to copy it into a text me
 print a letter.
 """
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.layout import Radios
+from imhs.nhsuk.forms import NHSForm
+from imhs.nhsuk.layout import Radios
 
 
 def relationship_label(relationship):
@@ -35,7 +35,7 @@ def invitable(relationships, *, views_sent_by=frozenset()):
     ]
 
 
-class InviteForm(forms.Form):
+class InviteForm(NHSForm):
     title = "Send a secure link to a parent or carer"
     submit_label = "Create secure link"
 
@@ -57,6 +57,8 @@ class InviteForm(forms.Form):
     # click, or the browser sending it again on reload) must not make a second link.
     seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
+    layout = Layout(Radios("carer"), "seen")
+
     def __init__(self, data=None, *, relationships, **kwargs):
         """`relationships`: the CareRelationships that may be chosen (see `invitable`), with
         their carers."""
@@ -67,10 +69,6 @@ class InviteForm(forms.Form):
             (relationship.carer_id, self._choice_label(relationship))
             for relationship in relationships
         ]
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Radios("carer"), "seen")
 
     @staticmethod
     def _choice_label(relationship):

@@ -3,12 +3,12 @@
 Written for a reading age of about 9: short questions, everyday words, one idea a sentence.
 """
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Fieldset, Question, Radios
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.forms import NHSForm
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Question, Radios
 from referrals.invitations import VIEW_FIELDS
 
 STORY_MAX_LENGTH = 3000
@@ -26,23 +26,12 @@ NEAR_ME_LABELS = dict(NEAR_ME_CHOICES)
 INTERPRETER_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
-def _helper():
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
-
-
-class DateOfBirthForm(forms.Form):
+class DateOfBirthForm(NHSForm):
     date_of_birth = DateInputField(
         label="What is your baby's date of birth?",
         help_text="For example, 15 3 2025",
         error_subject="Your baby's date of birth",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
 
     def wrong_answer(self, tries_left):
         """Mark the answer as not matching, at the field and so in the error summary."""
@@ -80,7 +69,7 @@ def _short(label, hint, max_length=SHORT_MAX_LENGTH):
     )
 
 
-class ParentViewsForm(forms.Form):
+class ParentViewsForm(NHSForm):
     """The parent's views. Every question is optional, but going on to check and send needs at
     least one of the five story answers (`sending=True`); saving to come back later needs none."""
 
@@ -147,8 +136,6 @@ class ParentViewsForm(forms.Form):
     def __init__(self, *args, sending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sending = sending
-        self.helper = _helper()
-        self.helper.layout = self.layout
 
     @classmethod
     def initial_for(cls, views):

@@ -12,8 +12,9 @@ import re
 from crispy_forms.layout import HTML, Layout
 from django import forms
 
-from imhs.layout import CharacterCount, Fieldset, Radios
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
+from imhs.nhsuk.text import yes_no
+from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 from referrals.models import InvolvedProfessional
 
 BLANK_ROWS = 2

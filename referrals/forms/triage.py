@@ -10,15 +10,15 @@ the `nhsuk` crispy pack; the page provides the <form> tag, the CSRF token, the v
 button.
 """
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Radios
 from imhs.models import STAFF_ROLES, User
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.forms import NHSForm
+from imhs.nhsuk.layout import CharacterCount, Radios
+from imhs.nhsuk.text import nhs_date
 from referrals import workflow
 from referrals.models import DeclineReason, Priority, SignpostService
 
@@ -43,7 +43,7 @@ def active_staff():
     )
 
 
-class TriageForm(forms.Form):
+class TriageForm(NHSForm):
     """What every triage form has in common (see the module's docstring)."""
 
     action = ""  # the workflow function this form calls
@@ -51,17 +51,11 @@ class TriageForm(forms.Form):
     submit_label = ""
     success_message = ""
     button_class = "nhsuk-button"
-    layout = None
 
     def __init__(self, data=None, *, referral=None, **kwargs):
         kwargs.setdefault("auto_id", f"{self.action.replace('_', '-')}-%s")
         super().__init__(data, **kwargs)
         self.referral = referral
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        if self.layout is not None:
-            self.helper.layout = self.layout
 
     def arguments(self):
         """The workflow function's keyword arguments, from the cleaned data."""

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from imhs.nhsuk.text import plural
+
 
 class Command(BaseCommand):
     help = (
@@ -46,15 +48,9 @@ class Command(BaseCommand):
             )
             .delete()
         )
-        kept = (
-            f"successful after {_plural(days, 'day')}, failed after {_plural(failed_days, 'day')}"
-        )
-        self.stdout.write(f"Deleted {_plural(deleted, 'finished task result')} ({kept}).")
+        kept = f"successful after {plural(days, 'day')}, failed after {plural(failed_days, 'day')}"
+        self.stdout.write(f"Deleted {plural(deleted, 'finished task result')} ({kept}).")
 
 
 def _days(number):
     return datetime.timedelta(days=number)
-
-
-def _plural(number, word):
-    return f"{number} {word}{'' if number == 1 else 's'}"

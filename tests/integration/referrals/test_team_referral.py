@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
-from imhs.templatetags.nhsuk_format import nhs_date
+from imhs.nhsuk.text import nhs_date
 from patients.chi import format_chi
 from referrals import invitations, workflow
 from referrals.models import (

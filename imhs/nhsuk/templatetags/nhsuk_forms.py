@@ -1,4 +1,4 @@
-"""Template tags of the `nhsuk` crispy template pack (templates/nhsuk/).
+"""Template tags of the `nhsuk` crispy template pack (imhs/nhsuk/templates/nhsuk/).
 
 The pack's templates stay plain: everything that needs a decision (which NHS.UK
 component a field is, its CSS classes, ids, `aria-describedby`, the error summary's
@@ -16,8 +16,8 @@ from django import forms, template
 from django.core.exceptions import ImproperlyConfigured
 from django.forms.utils import flatatt
 
-from imhs.fields import PARTS, DateInputWidget
-from imhs.layout import OPTIONS
+from imhs.nhsuk.fields import PARTS, DateInputWidget
+from imhs.nhsuk.layout import OPTIONS
 
 register = template.Library()
 
@@ -248,7 +248,7 @@ def _date_items(bound_field, errors):
 def nhsuk_field(context, bound_field):
     """Everything the pack's field templates need to draw `bound_field`, as a dict.
 
-    Reads the layout object's options (`imhs.layout`) and crispy's `form_show_errors`,
+    Reads the layout object's options (`imhs.nhsuk.layout`) and crispy's `form_show_errors`,
     `form_show_labels`, `label_class` and `wrapper_class` from the context.
     Keys: template, kind, field (the BoundField), id, label, label_classes,
     legend_classes, hint, hint_id, errors, error_id, group_classes, describedby, and per
@@ -386,6 +386,6 @@ def nhsuk_button_classes(button):
 
 @register.filter
 def nhsuk_legend_classes(fieldset):
-    """Legend classes for a fieldset; `size` comes from `imhs.layout.Fieldset`."""
+    """Legend classes for a fieldset; `size` comes from `imhs.nhsuk.layout.Fieldset`."""
     size = getattr(fieldset, "size", None)
     return _classes("nhsuk-fieldset__legend", f"nhsuk-fieldset__legend--{size}" if size else "")

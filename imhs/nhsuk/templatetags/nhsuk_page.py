@@ -6,7 +6,7 @@ from django.contrib.messages import constants
 register = template.Library()
 
 
-@register.inclusion_tag("includes/notification_banner.html")
+@register.inclusion_tag("nhsuk/notification_banner.html")
 def notification_banner(message, number):
     """An NHS.UK notification banner for a Django message: green "Success" for successes
     (announced straight away), blue "Important" for everything else."""

@@ -1,10 +1,10 @@
 """Crispy-forms layout objects for the `nhsuk` template pack.
 
 Use these beside crispy's own `Layout`, `Field`, `HTML` and `Div`
-(from `crispy_forms.layout`), which the pack also draws in NHS.UK markup::
+(from `crispy_forms.layout`), which the pack also draws in NHS.UK markup, as the `layout`
+of an `imhs.nhsuk.forms.NHSForm`::
 
-    helper = FormHelper()
-    helper.layout = Layout(
+    layout = Layout(
         Fieldset(
             "About the baby",
             Field("baby_name", css_class="nhsuk-input--width-20"),

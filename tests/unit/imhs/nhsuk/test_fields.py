@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from imhs.fields import DateInputField, DateInputWidget
+from imhs.nhsuk.fields import DateInputField, DateInputWidget
 
 
 class BirthForm(forms.Form):

@@ -16,8 +16,8 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils.html import format_html
 
-from imhs.fields import DateInputField
-from imhs.layout import CharacterCount, Checkboxes, Fieldset, Radios, Submit
+from imhs.nhsuk.fields import DateInputField
+from imhs.nhsuk.layout import CharacterCount, Checkboxes, Fieldset, Radios, Submit
 
 # --- A small DOM over html.parser -------------------------------------------------------
 
