@@ -40,3 +40,19 @@ def test_the_readmes_links_to_the_repository_resolve():
     assert "docs/architecture.md" in targets
     missing = [target for target in targets if not (ROOT / target).exists()]
     assert missing == []
+
+
+def test_the_developer_documents_links_resolve():
+    """DEVELOPERS.md, the architecture guide and the layout ADR point at files that exist."""
+    documents = [
+        "DEVELOPERS.md",
+        "docs/architecture.md",
+        "docs/adr/0008-layout-rooms-by-purpose.md",
+    ]
+    missing = []
+    for name in documents:
+        document = ROOT / name
+        for target in re.findall(r"\]\(([^)#:]+)\)", document.read_text()):
+            if not (document.parent / target).exists():
+                missing.append(f"{name} -> {target}")
+    assert missing == []
