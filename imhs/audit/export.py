@@ -15,7 +15,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
-from imhs.csv_export import csv_chunks as safe_csv_chunks
+from imhs.audit.csv_export import csv_chunks as safe_csv_chunks
 from imhs.fields import DateInputField
 from imhs.models import AuditEvent
 

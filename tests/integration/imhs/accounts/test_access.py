@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from imhs.access import get_or_404
+from imhs.accounts.access import get_or_404
 from imhs.models import AuditAction, AuditEvent
 from referrals.models import Referral
 from tests.sign_in import sign_in
