@@ -10,9 +10,11 @@ class ImhsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from imhs import sessions
+        from imhs.accounts import sessions
 
-        user_logged_in.connect(sessions.start_on_sign_in, dispatch_uid="imhs.sessions.start")
+        user_logged_in.connect(
+            sessions.start_on_sign_in, dispatch_uid="imhs.accounts.sessions.start"
+        )
 
         from django.db.models.signals import post_migrate
 
@@ -25,17 +27,22 @@ class ImhsConfig(AppConfig):
 
 
 class ServiceAdminConfig(admin_apps.AdminConfig):
-    """The Django admin, on our admin site (imhs.admin_site): staff role and second factor."""
+    """The Django admin, on our admin site (imhs.admin.site): staff role and second factor."""
 
     default = False  # listed by its full path in INSTALLED_APPS, in place of django.contrib.admin
-    default_site = "imhs.admin_site.ServiceAdminSite"
+    default_site = "imhs.admin.site.ServiceAdminSite"
 
     def ready(self):
-        super().ready()  # autodiscovers every app's admin module
         from django.contrib import admin
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        # The core's own model admins register on import, before every app's admin module is
+        # autodiscovered (imhs/admin/__init__.py says why they are not autodiscovered).
+        from imhs.admin import accounts, audit_trail, lockouts  # noqa: F401
+
+        super().ready()
+
         # django-otp's own admin shows any user's QR code (the secret itself). Second factors
-        # are managed by their owners and reset by service leads (imhs.second_factor), only.
+        # are managed by their owners and reset by service leads (imhs.accounts.second_factor).
         if admin.site.is_registered(TOTPDevice):
             admin.site.unregister(TOTPDevice)

@@ -20,7 +20,8 @@ from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 
-from imhs import audit, second_factor, sessions
+from imhs import audit
+from imhs.accounts import second_factor, sessions
 from imhs.models import AuditAction
 
 SESSION_ENDED_MESSAGES = {

@@ -130,7 +130,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def _get_session_auth_hash(self, secret=None):
         # Django ends sessions whose stored hash no longer matches: a new password does that,
-        # and so does a raised session_generation (imhs.sessions.end_other_sessions).
+        # and so does a raised session_generation (imhs.accounts.sessions.end_other_sessions).
         return salted_hmac(
             "imhs.User.session_auth_hash",
             f"{self.password}|{self.session_generation}",
@@ -271,7 +271,7 @@ class BackupCodeDevice(Device):
     verified with the app. Only each code's SHA-256 is kept: the codes carry 80 random bits,
     so a fast hash is enough (as for parents' link tokens), and the page shows them once.
     Wrong codes count against the same throttle as the app's codes (one per user, kept on the
-    authenticator app's row): imhs.second_factor.verify applies it.
+    authenticator app's row): imhs.accounts.second_factor.verify applies it.
     """
 
     class Meta(Device.Meta):

@@ -209,12 +209,17 @@ AUTH_USER_MODEL = "imhs.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out sign-in before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "imhs.backends.EmailBackend",
+    "imhs.accounts.backends.EmailBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 CSRF_FAILURE_VIEW = "imhs.views.csrf_failure"
+# A refused role is recorded against the record its URL asks for (imhs.accounts.access.deny):
+# by URL namespace, that record's audit label and the URL parts that name it ("referrals:detail"
+# names a referral by pk, "referrals:team_referral" by reference). The core knows no app; the
+# project's settings say which URLs name which record.
+ACCESS_DENIED_RECORDS = {"referrals": ("referrals.referral", ("reference", "pk"))}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -247,7 +252,8 @@ if SECOND_FACTOR_RELAXED and not DEBUG:
 SECOND_FACTOR_BACKUP_CODES = 10
 OTP_TOTP_ISSUER = "NHS Lanarkshire IMHS"
 # django-otp's throttle: after each wrong code the next try waits 1, 2, 4, 8... seconds. One
-# counter per user, shared by the app's codes and the backup codes (imhs.second_factor.verify).
+# counter per user, shared by the app's codes and the backup codes
+# (imhs.accounts.second_factor.verify).
 OTP_TOTP_THROTTLE_FACTOR = 1
 # The window (ADR 0007): the current 30-second code and one step either side (a code typed as
 # it turns over, a phone clock up to 30 s off), and no drift learning, so that window never
@@ -262,7 +268,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Lockouts are shown to service leads by imhs.admin_lockouts instead (read only, audited).
+# Lockouts are shown to service leads by imhs.admin.lockouts instead (read only, audited).
 AXES_ENABLE_ADMIN = False
 # Behind proxies (a load balancer), the client IP is the X-Forwarded-For entry added by the
 # outermost trusted proxy: django-ipware counts TRUSTED_PROXY_COUNT hops from the right, so a

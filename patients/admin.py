@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 
 from imhs import audit
-from imhs.admin import AuditedAdminMixin, LabelledTabularInline
+from imhs.admin.mixins import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from patients import importers, postcodes
 from patients.admin_imports import ImportFromFileMixin

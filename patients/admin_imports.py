@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from imhs.access import deny
+from imhs.accounts.access import deny
 from patients.importers import ImportFileError
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # 100 MB: the largest PHS or NRS file is well under

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from imhs.access import is_service_lead
+from imhs.accounts.access import is_service_lead
 from imhs.models import AuditEvent
 from referrals.models import ParentInvitation, ParentViews, TeamNote
 

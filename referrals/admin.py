@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from imhs import audit
-from imhs.access import deny, record_refusal
-from imhs.admin import AuditedAdminMixin, LabelledTabularInline
+from imhs.accounts.access import deny, record_refusal
+from imhs.admin.mixins import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from imhs.nhsuk.fields import PARTS, DateInputWidget
 from imhs.nhsuk.text import nhs_date

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
-from imhs.access import get_or_404, referrer_required
+from imhs.accounts.access import get_or_404, referrer_required
 from patients.models import CareRelationship
 from referrals import drafts, presenters, referrer_presenters
 from referrals.forms.carers import (

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from imhs.access import referrer_required
+from imhs.accounts.access import referrer_required
 from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters

@@ -17,7 +17,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imhs import audit, search_terms
-from imhs.access import get_or_404, referrer_required
+from imhs.accounts.access import get_or_404, referrer_required
 from imhs.models import AuditAction
 from referrals import drafts, presenters, referrer_presenters, workflow
 from referrals.assessment import assessment_for

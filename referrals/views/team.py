@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from imhs import audit, search_terms
-from imhs.access import is_service_lead, team_member_required
+from imhs.accounts.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals import dashboard as board
 from referrals.models import Referral

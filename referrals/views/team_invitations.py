@@ -13,7 +13,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from imhs.access import get_or_404, team_member_required
+from imhs.accounts.access import get_or_404, team_member_required
 from referrals import invitation_presenters, invitations
 from referrals.forms.invitations import carer_label
 from referrals.views.team_referral import find_referral, get_shows_page, page_url, record_view

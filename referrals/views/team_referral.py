@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
-from imhs.access import get_or_404, team_member_required
+from imhs.accounts.access import get_or_404, team_member_required
 from imhs.models import AuditAction
 from referrals import access_log, invitation_presenters, team_presenters, workflow
 from referrals.drafts import parse_version

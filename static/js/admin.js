@@ -17,7 +17,7 @@ function nameAutocompleteBoxes() {
       box.setAttribute("aria-labelledby", `${label.id} ${shown}`);
       choice?.setAttribute("aria-labelledby", `${label.id} ${shown}`);
     } else if (select && select.getAttribute("aria-label")) {
-      // An inline row's box: its column heading is no label (imhs.admin.LabelledTabularInline).
+      // An inline row's box: its column heading is no label (imhs.admin.mixins.LabelledTabularInline).
       box.removeAttribute("aria-labelledby");
       box.setAttribute("aria-label", select.getAttribute("aria-label"));
       choice?.setAttribute("aria-label", select.getAttribute("aria-label"));

@@ -7,7 +7,7 @@ The rules (docs/architecture.md, "Roles and access"):
 - an object outside a person's scope (another referrer's referral) is a 404, never a 403;
 - team members and service leads see every sent referral;
 - referrers never see the admin (403 once signed in); team members see only the admin models
-  their role's permissions allow (imhs/roles.py), service leads a few more;
+  their role's permissions allow (imhs/accounts/roles.py), service leads a few more;
 - a parent session (the secure link plus the baby's date of birth) is anonymous everywhere but
   its own pages.
 
@@ -156,7 +156,7 @@ GET_TABLE = {
     "admin:jsi18n": ADMIN_STAFF,
     # No model has get_absolute_url: "view on site" has nowhere to go.
     "admin:view_on_site": (L, 403, 403, 404, 404, L),
-    # Groups are not used: permissions follow the role (imhs/roles.py).
+    # Groups are not used: permissions follow the role (imhs/accounts/roles.py).
     "admin:auth_group_changelist": ADMIN_NONE,
     "admin:auth_group_add": ADMIN_NONE,
     "admin:auth_group_history": ADMIN_NONE,

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from imhs import audit, sessions
+from imhs import audit
+from imhs.accounts import sessions
 from imhs.models import AuditAction, AuthenticatorDevice, BackupCode, BackupCodeDevice
 
 APP_NAME = "Authenticator app"

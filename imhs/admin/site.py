@@ -11,8 +11,9 @@ from functools import wraps
 from django.contrib import admin
 from django.shortcuts import redirect
 
-from imhs import audit, second_factor
-from imhs.access import deny
+from imhs import audit
+from imhs.accounts import second_factor
+from imhs.accounts.access import deny
 from imhs.models import AuditAction
 
 

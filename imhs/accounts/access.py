@@ -6,6 +6,7 @@ audit event), never the page.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -27,21 +28,17 @@ def is_service_lead(user):
     return user.is_authenticated and user.is_active and user.is_service_lead
 
 
-# The project's URLs name a referral by these parts ("referrals:detail", pk; "team_referral",
-# reference), so a refused role can still be recorded against the referral that was asked for.
-REFERRAL_URL_PARTS = ("reference", "pk")
-
-
 def deny(request, obj=None):
     """Refuse the request with 403, leaving an audit event naming the view that was tried and
-    the record asked for: `obj`, or the referral the URL names."""
+    the record asked for: `obj`, or the record the URL names (settings.ACCESS_DENIED_RECORDS)."""
     match = request.resolver_match
     object_type = object_id = ""
     if obj is not None:
         object_type, object_id = obj._meta.label_lower, obj.pk
-    elif match.namespace == "referrals":
-        asked = next((match.kwargs[p] for p in REFERRAL_URL_PARTS if p in match.kwargs), "")
-        object_type, object_id = ("referrals.referral", asked) if asked else ("", "")
+    elif match.namespace in settings.ACCESS_DENIED_RECORDS:
+        label, url_parts = settings.ACCESS_DENIED_RECORDS[match.namespace]
+        asked = next((match.kwargs[p] for p in url_parts if p in match.kwargs), "")
+        object_type, object_id = (label, asked) if asked else ("", "")
     audit.record(
         AuditAction.ACCESS_DENIED,
         by=request.user,

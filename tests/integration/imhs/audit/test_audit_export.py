@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.audit_export import MAX_DAYS
+from imhs.audit.export import MAX_DAYS
 from imhs.models import AuditAction, AuditEvent
 from tests.factories import AuditEventFactory, ReferrerFactory, ServiceLeadFactory
 from tests.sign_in import sign_in

@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from imhs import audit, audit_export
-from imhs.access import service_lead_required
+from imhs import audit
+from imhs.accounts.access import service_lead_required
+from imhs.audit import export as audit_export
 from imhs.models import AuditAction, AuditEvent
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from imhs.roles import permissions_for
+from imhs.accounts.roles import permissions_for
 
 
 class EmailBackend(ModelBackend):

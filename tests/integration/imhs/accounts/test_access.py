@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from imhs.access import get_or_404
+from imhs.accounts.access import get_or_404
 from imhs.models import AuditAction, AuditEvent
 from referrals.models import Referral
 from tests.sign_in import sign_in
@@ -101,3 +101,18 @@ def test_a_nul_character_in_a_looked_up_reference_is_a_404_and_recorded(team_mem
     assert connection.is_usable()
     event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
     assert event.object_id == "IMH-2026-00001"
+
+
+def test_a_refusal_names_the_record_the_url_asks_for(client, referrer, settings):
+    sign_in(client, referrer)
+    url = reverse("referrals:team_referral", args=["IMH-2026-00042"])
+
+    assert client.get(url).status_code == 403
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert (event.object_type, event.object_id) == ("referrals.referral", "IMH-2026-00042")
+
+    # Which URLs name which record is the project's setting: the core knows no app.
+    settings.ACCESS_DENIED_RECORDS = {}
+    assert client.get(url).status_code == 403
+    event = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).latest("pk")
+    assert (event.object_type, event.object_id) == ("", "")

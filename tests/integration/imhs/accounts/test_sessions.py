@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from imhs import sessions
+from imhs.accounts import sessions
 from imhs.models import AuditAction, AuditEvent
 from tests.factories import ReferrerFactory, TeamMemberFactory
 from tests.sign_in import sign_in

@@ -1,7 +1,7 @@
 """Audit events for a date range as CSV, for service leads: the form, the rows and the file.
 
 Dates are days in the UK (Europe/London), so a range means what the service lead reads on a
-calendar, whatever the clocks did. The file is written by `imhs.csv_export`, which protects
+calendar, whatever the clocks did. The file is written by `imhs.audit.csv_export`, which protects
 every cell against formula injection (an object id or an email address typed by someone can
 start with "=", and a spreadsheet would run it).
 """
@@ -14,7 +14,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
-from imhs.csv_export import csv_chunks as safe_csv_chunks
+from imhs.audit.csv_export import csv_chunks as safe_csv_chunks
 from imhs.models import AuditEvent
 from imhs.nhsuk.fields import DateInputField
 from imhs.nhsuk.forms import NHSForm

@@ -15,8 +15,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from imhs.accounts.second_factor import _wait
 from imhs.models import AuditAction, AuditEvent, AuthenticatorDevice, BackupCode, BackupCodeDevice
-from imhs.second_factor import _wait
 from tests.factories import ReferrerFactory, ServiceLeadFactory, TeamMemberFactory
 from tests.sign_in import authenticator_for, sign_in, totp_code
 

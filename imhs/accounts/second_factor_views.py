@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from imhs import second_factor
-from imhs.forms import SecondFactorCodeForm
+from imhs.accounts import second_factor
+from imhs.accounts.forms import SecondFactorCodeForm
 from imhs.models import BackupCodeDevice
 
 

@@ -6,6 +6,9 @@ record: no names, no form contents, no passwords, no tokens.
 Every event is also logged to the `imhs.audit` logger as one JSON line, once its transaction
 commits, so a copy can leave the database (a log shipper, a SIEM; settings.LOGGING). The line
 holds only ids, the action and the time: not the IP address nor `detail`.
+
+The package also holds the service lead's export of the trail (export.py, views.py) and the one
+CSV writer every export goes through (csv_export.py).
 """
 
 import json
