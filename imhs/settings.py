@@ -467,6 +467,8 @@ SERVICE = {
     "postcode": "ML5 3BJ",
     "phone": "01698 754609",
     "hours": "9am to 5pm, Monday to Friday",
+    # The published tool referrers count a baby's indicators with (the concerns section).
+    "indicator_set": "Lanarkshire IMH Observational Indicator Set",
 }
 
 # Drafts untouched this long are deleted by `manage.py purge_stale_drafts` (run it daily).

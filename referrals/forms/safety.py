@@ -13,6 +13,7 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 
 from imhs.layout import CharacterCount, Fieldset, Radios
+from patients.catchment import CATCHMENT
 from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 from referrals.models import InvolvedProfessional
 
@@ -47,7 +48,7 @@ def _name_field():
 def _role_field():
     return forms.CharField(
         label="Role or agency",
-        help_text="For example, social worker, North Lanarkshire Council.",
+        help_text=f"For example, social worker, {CATCHMENT.councils[0].name} Council.",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={
