@@ -77,3 +77,22 @@ def test_the_team_is_named_only_in_settings(path):
         text for text in _code_strings(path.read_text()) if any(name in text for name in names)
     ]
     assert not found, "read settings.SERVICE instead"
+
+
+# The error pages stand alone: they are served where no template context can be trusted (a
+# forged Host, a failing database), so they carry the team's contact details as text.
+STANDALONE_PAGES = {"400.html", "500.html"}
+TEMPLATES = [
+    path
+    for path in sorted((ROOT / "templates").rglob("*"))
+    if path.suffix in {".html", ".txt"} and path.name not in STANDALONE_PAGES
+]
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=_name)
+def test_templates_read_the_area_and_the_team_from_the_context(path):
+    text = path.read_text()
+    digits = re.sub(r"\D", "", settings.SERVICE["phone"]).removeprefix("0")
+    names = ["Lanarkshire", settings.SERVICE["name"], settings.SERVICE["team"]]
+    assert not [name for name in names if name in text], "use {{ catchment }} or {{ service }}"
+    assert not re.search(r"[\s()-]*".join(digits), text), "use {{ service.phone }}"
