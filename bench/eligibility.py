@@ -26,7 +26,7 @@ ASSESSMENTS = 10_000
 POSTCODES_IN_TABLE = 250_000
 TARGET_SECONDS = 5
 PRACTICE_PREFIX = "98"
-BOARDS = [board for board, _council in AREAS]  # [0] and [1]: NHS Lanarkshire
+BOARDS = [board for board, _council in AREAS]  # [0] and [1]: the catchment's board
 DISTRICT_RULE_POSTCODES = ["ML5 9QQ", "G75 9QQ", "G33 9QQ", "EH47 9QQ", "KA1 9QQ", "AB10 9QQ"]
 ACCEPTED = ["health_visitor", "family_nurse", "nursery", "mnpi", "pmht"]
 DOMAINS = ["relationship", "emotional", "cognitive", "sense_of_self", "social_interaction"]
@@ -37,7 +37,7 @@ def random_facts(rng, referral_date, ReferralFacts):
     other outcomes and missing facts mixed in."""
     kind = rng.random()
     if kind < 0.7:
-        # Row n of the synthetic directory is in AREAS[n % 6]; 0 and 1 are Lanarkshire's.
+        # Row n of the synthetic directory is in AREAS[n % 6]; 0 and 1 are the catchment's.
         area = rng.choice([0, 0, 0, 0, 1, 1, 1, 2, 3, 4])
         n = rng.randrange(POSTCODES_IN_TABLE // len(AREAS)) * len(AREAS) + area
         postcode = synthetic_postcode(n).lower().replace(" ", "")
@@ -92,7 +92,7 @@ def main():
             GPPractice(
                 code=f"{PRACTICE_PREFIX}{n:03d}",
                 name=f"Benchmark Practice {n}",
-                # Four in five in Lanarkshire; the rest spread over other boards.
+                # Four in five in the catchment; the rest spread over other boards.
                 health_board_code=BOARDS[0] if n % 5 else BOARDS[2 + n % 4],
                 active=n % 7 != 0,
             )

@@ -43,7 +43,7 @@ HEADER = [
     "IntermediateZone2011Code",
     "UrbanRural8Fold2020Code",
 ]
-# (health board, council area) pairs, Lanarkshire's two councils first.
+# (health board, council area) pairs: the catchment's two councils (patients.catchment) first.
 AREAS = [
     ("S08000032", "S12000050"),
     ("S08000032", "S12000029"),

@@ -55,6 +55,7 @@ def send_password_reset(*, user_id):
             "uid": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
             "user": user,
+            "service": settings.SERVICE,
         },
     )
     deliver(subject=subject, body=body, to=[user.email])

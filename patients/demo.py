@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 
+from patients.catchment import CATCHMENT
 from patients.chi import make_chi
 from patients.models import (
     Carer,
@@ -21,25 +22,26 @@ from patients.models import (
     Relationship,
     Sex,
 )
-from patients.postcodes import NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
 
+BOARD = CATCHMENT.board_code
+NORTH_COUNCIL, SOUTH_COUNCIL = CATCHMENT.council_codes
 GREATER_GLASGOW_AND_CLYDE = "S08000031"
 GLASGOW_CITY_COUNCIL = "S12000049"
 
 PRACTICES = [
     # code (999xx: apart from the test fixtures' 99xxx), name, town, postcode, board
-    ("99901", "Demo Coatbridge Health Centre", "Coatbridge", "ML5 9XA", NHS_LANARKSHIRE),
-    ("99902", "Demo Hamilton Medical Practice", "Hamilton", "ML3 9XA", NHS_LANARKSHIRE),
-    ("99903", "Demo Cumbernauld Surgery", "Cumbernauld", "G67 9XA", NHS_LANARKSHIRE),
+    ("99901", "Demo Coatbridge Health Centre", "Coatbridge", "ML5 9XA", BOARD),
+    ("99902", "Demo Hamilton Medical Practice", "Hamilton", "ML3 9XA", BOARD),
+    ("99903", "Demo Cumbernauld Surgery", "Cumbernauld", "G67 9XA", BOARD),
     ("99904", "Demo Glasgow East Practice", "Glasgow", "G33 9XB", GREATER_GLASGOW_AND_CLYDE),
 ]
 
 POSTCODES = [
     # postcode, board, council. G33 straddles the boundary: one of each, resolved by the table.
-    ("ML5 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
-    ("ML3 9XA", NHS_LANARKSHIRE, SOUTH_LANARKSHIRE_COUNCIL),
-    ("G67 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
-    ("G33 9XA", NHS_LANARKSHIRE, NORTH_LANARKSHIRE_COUNCIL),
+    ("ML5 9XA", BOARD, NORTH_COUNCIL),
+    ("ML3 9XA", BOARD, SOUTH_COUNCIL),
+    ("G67 9XA", BOARD, NORTH_COUNCIL),
+    ("G33 9XA", BOARD, NORTH_COUNCIL),
     ("G33 9XB", GREATER_GLASGOW_AND_CLYDE, GLASGOW_CITY_COUNCIL),
     ("G1 9XA", GREATER_GLASGOW_AND_CLYDE, GLASGOW_CITY_COUNCIL),
 ]

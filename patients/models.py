@@ -10,8 +10,8 @@ from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
 
 from patients import ages
+from patients.catchment import CATCHMENT
 from patients.chi import validate_chi_field
-from patients.postcodes import NHS_LANARKSHIRE
 
 # GSS codes of Scotland's 14 territorial health boards (2019 codes, as in PHS and NRS files).
 HEALTH_BOARD_NAMES = {
@@ -28,7 +28,7 @@ HEALTH_BOARD_NAMES = {
     "S08000029": "Fife",
     "S08000030": "Tayside",
     "S08000031": "Greater Glasgow and Clyde",
-    NHS_LANARKSHIRE: "Lanarkshire",
+    CATCHMENT.board_code: CATCHMENT.name,
 }
 
 
@@ -74,8 +74,8 @@ class GPPractice(models.Model):
         return f"{self.name} ({self.code})"
 
     @property
-    def in_lanarkshire(self):
-        return self.health_board_code == NHS_LANARKSHIRE
+    def in_catchment(self):
+        return self.health_board_code == CATCHMENT.board_code
 
     @property
     def address(self):

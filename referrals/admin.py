@@ -28,7 +28,12 @@ from imhs.nhsuk.text import nhs_date
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
-from referrals import presenters, team_presenters, workflow
+from referrals import (
+    admin_patients,  # noqa: F401  (registers the patient records' admins)
+    presenters,
+    team_presenters,
+    workflow,
+)
 from referrals.dashboard import ELIGIBILITY_LABELS
 from referrals.drafts import parse_version
 from referrals.forms import about_you, consent

@@ -19,8 +19,9 @@ from django.utils import timezone
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
 from imhs.nhsuk.text import nhs_date, plural
 from patients.ages import age_in_months
+from patients.catchment import CATCHMENT
 from patients.models import Postcode
-from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise
+from patients.postcodes import normalise
 from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from referrals.models import (
     OPEN_STATUSES,
@@ -81,8 +82,8 @@ SEARCH_QUEUE = "all"
 
 # --- filters --------------------------------------------------------------------------------
 
-NORTH, SOUTH, ELSEWHERE = "north", "south", "elsewhere"
-AREA_COUNCILS = {NORTH: NORTH_LANARKSHIRE_COUNCIL, SOUTH: SOUTH_LANARKSHIRE_COUNCIL}
+ELSEWHERE = "elsewhere"
+AREA_COUNCILS = {council.slug: council.code for council in CATCHMENT.councils}
 NOT_ALLOCATED = "none"
 NOT_SET = "none"
 OLDEST, NEWEST = "oldest", "newest"
@@ -145,8 +146,7 @@ class DashboardFilterForm(forms.Form):
     area = _choice(
         "Where the baby lives",
         [
-            (NORTH, "North Lanarkshire"),
-            (SOUTH, "South Lanarkshire"),
+            *[(council.slug, council.name) for council in CATCHMENT.councils],
             (ELSEWHERE, "Elsewhere or not known"),
         ],
         anything="Anywhere",

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 
 from imhs.models import User
+from patients.catchment import CATCHMENT
 from patients.models import Infant
 from referrals import drafts, invitations, workflow
 from referrals.models import Referral, SignpostService, Status
@@ -108,8 +109,8 @@ def seed():
             version=callum.version,
             reason="not_eligible_area",
             signposted_to=SignpostService.objects.get(name=SIGNPOST_SERVICES[0][0]),
-            explanation="Demo: the family lives outside Lanarkshire for now. Please refer again "
-            "once they have moved and registered with a Lanarkshire GP.",
+            explanation=f"Demo: the family lives outside {CATCHMENT.name} for now. Please refer "
+            f"again once they have moved and registered with a {CATCHMENT.name} GP.",
         )
     if "Finn" in babies:  # Accepted, waiting for a team member
         finn = sent("Finn", hv)

@@ -7,9 +7,10 @@
     result.check("age")     # the Check for one rule
     result.as_dict()        # JSON-ready, stored on the referral at submission
 
-`assess` reads reference data (one postcode, one GP practice: a single query) and writes
-nothing. The same call serves the form as the referrer types (facts half known), submission, and
-the team's re-assessment against today's reference data.
+`assess` reads reference data (one postcode, one GP practice: a single query, made by
+`patients.reference_data.lookup`) and writes nothing. The same call serves the form as the
+referrer types (facts half known), submission, and the team's re-assessment against today's
+reference data.
 
 Overall: any fail → ineligible; else any review → needs_review; else eligible. A missing fact is
 a `review` check saying what is still needed, never an exception. Every `fail` says what to do
@@ -21,10 +22,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 
 from imhs.nhsuk.text import nhs_date
-from patients import ages, postcodes
+from patients import ages, postcodes, reference_data
+from patients.catchment import CATCHMENT, INSIDE, STRADDLING
 from patients.models import HEALTH_BOARD_NAMES
 
 PASS, REVIEW, FAIL = "pass", "review", "fail"
@@ -47,7 +48,7 @@ REFERRER_TYPES = ACCEPTED_REFERRERS | {"other"}
 LIVES_WITH_PASS = {"parents", "kinship_carers"}
 LIVES_WITH_REVIEW = {"foster_carers", "other"}
 
-# The Lanarkshire IMH Observational Indicator Set's five domains, and how they are named to
+# The IMH Observational Indicator Set's five domains, and how they are named to
 # the referrer.
 DOMAINS = {
     "relationship": "relationship with main carer",
@@ -124,44 +125,13 @@ class Assessment:
         }
 
 
-@dataclass(frozen=True)
-class ReferenceFacts:
-    """What the reference tables say about one referral's postcode and GP practice."""
-
-    postcode_board: str | None = None  # None: no full-postcode record
-    practice: tuple | None = None  # (health_board_code, active); None: not in the table
-
-
-class DatabaseReferenceData:
-    """Both lookups in one query: the form calls `assess` as the referrer types, and the team's
-    dashboard re-assesses many referrals, so a round trip saved is worth a line of SQL."""
-
-    # One row always: a NULL column means the table has no such postcode or practice. The
-    # tables are patients.Postcode and patients.GPPractice (a test checks the names).
-    SQL = (
-        "SELECT pc.health_board_code, gp.health_board_code, gp.active "
-        "FROM (SELECT 1) AS one "
-        "LEFT JOIN patients_postcode AS pc ON pc.postcode = %s "
-        "LEFT JOIN patients_gppractice AS gp ON gp.code = %s"
-    )
-
-    def lookup(self, *, postcode, practice_code):
-        if postcode is None and practice_code is None:
-            return ReferenceFacts()
-        with connection.cursor() as cursor:
-            cursor.execute(self.SQL, [postcode, practice_code])
-            postcode_board, practice_board, active = cursor.fetchone()
-        practice = (practice_board, active) if practice_board is not None else None
-        return ReferenceFacts(postcode_board=postcode_board, practice=practice)
-
-
-def assess(facts, *, reference=None):
-    """Assess `facts` against every rule. Reads reference data, writes nothing."""
-    reference = reference or DatabaseReferenceData()
+def assess(facts, *, lookup=reference_data.lookup):
+    """Assess `facts` against every rule. Reads reference data through `lookup` (one query, or
+    none when neither postcode nor practice is known), writes nothing."""
     third_birthday = _third_birthday(facts.date_of_birth)
     postcode = _normalised_postcode(facts.postcode)
     practice_code = _practice_code(facts)
-    found = reference.lookup(postcode=postcode, practice_code=practice_code)
+    found = lookup(postcode=postcode, practice_code=practice_code)
     checks = (
         _age(facts, third_birthday),
         _residence(facts, postcode, found.postcode_board),
@@ -247,33 +217,34 @@ def _residence(facts, postcode, board):
         "The family's own health board's infant mental health service (or their Health "
         "Visitor) can help instead."
     )
-    if board == postcodes.NHS_LANARKSHIRE:
-        return Check("residence", PASS, f"{postcode} is in NHS Lanarkshire.")
+    area = CATCHMENT.name
+    if board == CATCHMENT.board_code:
+        return Check("residence", PASS, f"{postcode} is in {CATCHMENT.board_name}.")
     if board is not None:
         return Check(
             "residence",
             FAIL,
-            f"{postcode} is in {_board_name(board)}, not NHS Lanarkshire. The service is for "
-            f"families living in Lanarkshire. {elsewhere}",
+            f"{postcode} is in {_board_name(board)}, not {CATCHMENT.board_name}. The service is "
+            f"for families living in {area}. {elsewhere}",
         )
-    status = postcodes.district_status(postcode)
+    status = CATCHMENT.district_status(postcode)
     district = postcodes.outward_code(postcode)
-    if status == postcodes.INSIDE:
+    if status == INSIDE:
         return Check(
-            "residence", PASS, f"{postcode} is in {district}, a district wholly in Lanarkshire."
+            "residence", PASS, f"{postcode} is in {district}, a district wholly in {area}."
         )
-    if status == postcodes.STRADDLING:
+    if status == STRADDLING:
         return Check(
             "residence",
             REVIEW,
-            f"{district} crosses the boundary of NHS Lanarkshire, and our postcode list does "
-            f"not say which side {postcode} is on. The team will check the address.",
+            f"{district} crosses the boundary of {CATCHMENT.board_name}, and our postcode list "
+            f"does not say which side {postcode} is on. The team will check the address.",
         )
     return Check(
         "residence",
         FAIL,
-        f"{postcode} is not in Lanarkshire. The service is for families living in North or "
-        f"South Lanarkshire. {elsewhere}",
+        f"{postcode} is not in {area}. The service is for families living in "
+        f"{CATCHMENT.councils_in_words}. {elsewhere}",
     )
 
 
@@ -290,8 +261,8 @@ def _gp_practice(facts, code, practice):
             "gp_practice",
             FAIL,
             "The baby is not registered with a GP. The service sees babies registered with a GP "
-            "practice in NHS Lanarkshire: help the family register with a practice near them, "
-            "then refer.",
+            f"practice in {CATCHMENT.board_name}: help the family register with a practice near "
+            "them, then refer.",
         )
     if registration == NOT_LISTED:
         return Check(
@@ -316,13 +287,13 @@ def _gp_practice(facts, code, practice):
             f"Practice {code} is no longer in Public Health Scotland's list: it may have closed "
             "or merged. The team will check where the baby is registered.",
         )
-    if board == postcodes.NHS_LANARKSHIRE:
-        return Check("gp_practice", PASS, "The baby's GP practice is in NHS Lanarkshire.")
+    if board == CATCHMENT.board_code:
+        return Check("gp_practice", PASS, f"The baby's GP practice is in {CATCHMENT.board_name}.")
     return Check(
         "gp_practice",
         FAIL,
         f"The baby's GP practice is in {_board_name(board)}. The service sees babies registered "
-        "with a GP practice in NHS Lanarkshire. The infant mental health service of the "
+        f"with a GP practice in {CATCHMENT.board_name}. The infant mental health service of the "
         "practice's own health board can help instead.",
     )
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.catchment import CATCHMENT
 from patients.models import Infant
 
 
@@ -51,8 +52,8 @@ class Priority(models.TextChoices):
 
 class DeclineReason(models.TextChoices):
     NOT_ELIGIBLE_AGE = "not_eligible_age", "Not eligible: age"
-    NOT_ELIGIBLE_AREA = "not_eligible_area", "Not eligible: lives outside Lanarkshire"
-    NOT_ELIGIBLE_GP = "not_eligible_gp", "Not eligible: GP practice outside Lanarkshire"
+    NOT_ELIGIBLE_AREA = "not_eligible_area", f"Not eligible: lives outside {CATCHMENT.name}"
+    NOT_ELIGIBLE_GP = "not_eligible_gp", f"Not eligible: GP practice outside {CATCHMENT.name}"
     NOT_ELIGIBLE_THRESHOLD = "not_eligible_threshold", "Not eligible: below the threshold"
     ANOTHER_SERVICE = "another_service", "Needs better met by another service"
     DUPLICATE = "duplicate", "Duplicate referral"
@@ -138,7 +139,7 @@ class Referral(models.Model):
     discussed_with_health_visitor = models.BooleanField(null=True, blank=True)
     health_visitor_name = models.CharField(max_length=200, blank=True)
 
-    # Your concerns: the Lanarkshire IMH Observational Indicator Set, domain by domain.
+    # Your concerns: the IMH Observational Indicator Set, domain by domain.
     relationship_indicators = models.PositiveSmallIntegerField(null=True, blank=True)
     relationship_observed = models.TextField(blank=True)
     emotional_indicators = models.PositiveSmallIntegerField(null=True, blank=True)

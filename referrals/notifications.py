@@ -143,7 +143,10 @@ def send_parent_invitation(*, invitation_id):
             "service": settings.SERVICE,
         }
         deliver(
-            subject="Tell us about your baby: NHS Lanarkshire Infant Mental Health Team",
+            subject=(
+                f"Tell us about your baby: {settings.SERVICE['organisation']} "
+                f"{settings.SERVICE['team']}"
+            ),
             body=render_to_string("emails/parent_invitation.txt", context),
             to=[invitation.carer.email],
         )

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent, Profession, Role, User
+from patients.catchment import CATCHMENT
 from patients.chi import make_chi
 from patients.models import (
-    NHS_LANARKSHIRE,
     Carer,
     CareRelationship,
     GPPractice,
@@ -89,7 +89,7 @@ class GPPracticeFactory(factory.django.DjangoModelFactory):
     address_line_1 = "1 Example Street"
     address_line_3 = "Testville"
     postcode = "ML5 9ZZ"
-    health_board_code = NHS_LANARKSHIRE
+    health_board_code = CATCHMENT.board_code
     active = True
 
 
@@ -99,7 +99,7 @@ class PostcodeFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["postcode"]
 
     postcode = factory.Sequence(lambda n: f"ML5 {n % 10}{'ABDEFGHJLNPQRSTUWXYZ'[n // 10 % 20]}Z")
-    health_board_code = NHS_LANARKSHIRE
+    health_board_code = CATCHMENT.board_code
     council_area_code = "S12000050"
 
 

@@ -8,6 +8,7 @@ enter it by imhs.middleware.SecondFactorMiddleware before the admin runs.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 
@@ -18,7 +19,7 @@ from imhs.models import AuditAction
 
 
 class ServiceAdminSite(admin.AdminSite):
-    site_header = "Infant Mental Health Service administration"
+    site_header = f"{settings.SERVICE['name']} administration"
     site_title = "IMHS admin"
     index_title = "Administration"
 

@@ -8,6 +8,7 @@ question.
 import phonenumbers
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
@@ -19,7 +20,7 @@ from patients.forms import POSTCODE_MESSAGE
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
 from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 
-UK_PHONE_MESSAGE = "Enter a UK phone number, like 07700 900 123 or 01698 754609"
+UK_PHONE_MESSAGE = f"Enter a UK phone number, like 07700 900 123 or {settings.SERVICE['phone']}"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"
 
 # Ofcom keeps these ranges for TV and radio drama, so they are nobody's number: the demo data
@@ -57,7 +58,7 @@ def is_mobile(number):
 
 
 class UKPhoneField(PhoneNumberField):
-    """A UK phone number, typed in any usual way ("01698 754609", "+44 1698 754609");
+    """A UK phone number, typed in any usual way ("01632 960001", "+44 1632 960001");
     cleans to a `PhoneNumber` (or "" when left blank)."""
 
     default_validators = []  # is_uk_phone decides, in validate()

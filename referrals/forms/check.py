@@ -6,6 +6,7 @@ from django import forms
 
 from imhs.nhsuk.forms import NHSForm
 from imhs.nhsuk.layout import CharacterCount, Checkboxes
+from patients.catchment import CATCHMENT
 from referrals.assessment import assessment_for, overridable_failures
 from referrals.models import Referral
 
@@ -23,7 +24,7 @@ OVERRIDE_SUBJECTS = {
 def _question(rule):
     return (
         f"Why should the team consider this referral although {OVERRIDE_SUBJECTS[rule]} is not "
-        "in Lanarkshire?"
+        f"in {CATCHMENT.name}?"
     )
 
 
@@ -69,7 +70,7 @@ class CheckAnswersForm(NHSForm):
                 self.fields[name].required = True
                 self.fields[name].error_messages["required"] = (
                     f"Enter why the team should consider this referral although "
-                    f"{OVERRIDE_SUBJECTS[rule]} is not in Lanarkshire"
+                    f"{OVERRIDE_SUBJECTS[rule]} is not in {CATCHMENT.name}"
                 )
                 self.reasons_needed.append({"id": f"id_{name}", "subject": OVERRIDE_SUBJECTS[rule]})
         if Referral.objects.possible_duplicates_of(referral).exists():

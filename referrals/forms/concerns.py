@@ -1,8 +1,9 @@
-"""Your concerns: what the referrer observed, domain by domain of the Lanarkshire IMH
-Observational Indicator Set, and the story around it."""
+"""Your concerns: what the referrer observed, domain by domain of the service's IMH
+Observational Indicator Set (settings.SERVICE["indicator_set"]), and the story around it."""
 
 from crispy_forms.layout import HTML, Layout
 from django import forms
+from django.conf import settings
 
 from imhs.nhsuk.layout import CharacterCount, Fieldset
 from imhs.nhsuk.text import plural
@@ -139,9 +140,9 @@ class ConcernsForm(SectionForm):
 
     layout = Layout(
         HTML(
-            '<p class="nhsuk-body">For each domain of the Lanarkshire IMH Observational '
-            "Indicator Set, enter how many indicators you have observed and describe what you "
-            "saw. The service's threshold is "
+            f'<p class="nhsuk-body">For each domain of the {settings.SERVICE["indicator_set"]}, '
+            "enter how many indicators you have observed and describe what you saw. The "
+            "service's threshold is "
             f"{_threshold_text()}.</p>"
         ),
         *(

@@ -14,6 +14,7 @@ from django import forms
 
 from imhs.nhsuk.layout import CharacterCount, Fieldset, Radios
 from imhs.nhsuk.text import yes_no
+from patients.catchment import CATCHMENT
 from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool
 from referrals.models import InvolvedProfessional
 
@@ -48,7 +49,7 @@ def _name_field():
 def _role_field():
     return forms.CharField(
         label="Role or agency",
-        help_text="For example, social worker, North Lanarkshire Council.",
+        help_text=f"For example, social worker, {CATCHMENT.councils[0].name} Council.",
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={

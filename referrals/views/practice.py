@@ -16,8 +16,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from imhs.accounts.access import referrer_required
+from patients.catchment import CATCHMENT
 from patients.models import HEALTH_BOARD_NAMES, GPPractice
-from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
 from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
 from referrals.sections import SECTIONS_BY_SLUG
@@ -38,7 +38,7 @@ FROM_BABY_PAGE = PASSING_SAVE
 
 def search_practices(query):
     """Active practices matching every word of `query` in their name, address, postcode or
-    code (or the whole query as a postcode typed without its space): NHS Lanarkshire's first,
+    code (or the whole query as a postcode typed without its space): the catchment's board's first,
     then other boards', each by name."""
     words = query.split()[:MAX_WORDS]
     every_word = Q()
@@ -58,7 +58,7 @@ def search_practices(query):
         .annotate(
             compact_postcode=Upper(Replace("postcode", Value(" "), Value(""))),
             elsewhere=Case(
-                When(health_board_code=NHS_LANARKSHIRE, then=Value(0)),
+                When(health_board_code=CATCHMENT.board_code, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
@@ -165,7 +165,7 @@ def _page(request, referral, search_form, choose_form):
 
 def _result(practice, index, selected):
     board = ""
-    if not practice.in_lanarkshire:
+    if not practice.in_catchment:
         name = HEALTH_BOARD_NAMES.get(practice.health_board_code)
         board = f"NHS {name}" if name else "Another health board"
     return {

@@ -10,13 +10,14 @@ from django.db import connection
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
+from patients.catchment import CATCHMENT
 from patients.importers import (
     GP_PRACTICE_COLUMNS,
     ImportFileError,
     import_gp_practices,
     import_postcodes,
 )
-from patients.models import NHS_LANARKSHIRE, GPPractice, Postcode
+from patients.models import GPPractice, Postcode
 from tests.factories import GPPracticeFactory, PostcodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def csv_text(header, rows):
     return buffer
 
 
-def practice_row(code, name="Sample Practice", postcode="ZX1 0AA", board=NHS_LANARKSHIRE):
+def practice_row(code, name="Sample Practice", postcode="ZX1 0AA", board=CATCHMENT.board_code):
     return [
         code,
         name,

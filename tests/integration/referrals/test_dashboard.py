@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import Profession
-from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
+from patients.catchment import CATCHMENT
 from referrals.dashboard import PAGE_SIZE, search_condition
 from referrals.models import InformationRequest, Referral
 from tests.factories import (
@@ -210,8 +210,8 @@ def test_referrer_profession_filter_narrows(team_client):
 
 @pytest.fixture
 def north_south_elsewhere():
-    PostcodeFactory(postcode="ML5 1AB", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
-    PostcodeFactory(postcode="G72 1AB", council_area_code=SOUTH_LANARKSHIRE_COUNCIL)
+    PostcodeFactory(postcode="ML5 1AB", council_area_code=CATCHMENT.council_codes[0])
+    PostcodeFactory(postcode="G72 1AB", council_area_code=CATCHMENT.council_codes[1])
     return {
         "north": submitted(infant__postcode="ML5 1AB"),
         "south": submitted(infant__postcode="G72 1AB"),
@@ -632,7 +632,7 @@ def make_referrals(count, team_member):
 def test_queries_are_constant_whatever_the_number_of_referrals(
     client, team_member, django_assert_max_num_queries, count, params
 ):
-    PostcodeFactory(postcode="ML5 9ZZ", council_area_code=NORTH_LANARKSHIRE_COUNCIL)
+    PostcodeFactory(postcode="ML5 9ZZ", council_area_code=CATCHMENT.council_codes[0])
     make_referrals(count, team_member)
     sign_in(client, team_member)
     if "q" in params:  # searched as the form does: posted, then the page with the key

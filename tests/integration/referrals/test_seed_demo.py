@@ -8,7 +8,7 @@ from imhs.demo import DEMO_USERS
 from imhs.models import Role, User
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
-from patients.postcodes import health_board_for
+from patients.reference_data import health_board_for
 from referrals import invitations
 from referrals.models import Referral, ReferralEvent
 

@@ -105,6 +105,6 @@ def test_infant_without_date_of_birth_has_no_age_yet():
     assert infant.age_in_months(datetime.date(2026, 11, 22)) is None
 
 
-def test_practice_knows_whether_it_is_in_lanarkshire():
-    assert GPPracticeFactory.build(health_board_code="S08000032").in_lanarkshire
-    assert not GPPracticeFactory.build(health_board_code="S08000031").in_lanarkshire
+def test_practice_knows_whether_it_is_in_the_catchment():
+    assert GPPracticeFactory.build(health_board_code="S08000032").in_catchment
+    assert not GPPracticeFactory.build(health_board_code="S08000031").in_catchment

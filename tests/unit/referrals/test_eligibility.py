@@ -13,23 +13,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from imhs.models import AuditEvent
+from patients.catchment import CATCHMENT
 from patients.models import GPPractice, Postcode
-from patients.postcodes import (
-    LANARKSHIRE_DISTRICTS_INSIDE,
-    LANARKSHIRE_DISTRICTS_STRADDLING,
-    NHS_LANARKSHIRE,
-)
+from patients.reference_data import ReferenceFacts
 from referrals.eligibility import (
     ACCEPTED_REFERRERS,
     INDICATOR_THRESHOLDS,
     RULES,
-    DatabaseReferenceData,
     ReferralFacts,
     assess,
 )
 from tests.factories import GPPracticeFactory, PostcodeFactory
 
 pytestmark = pytest.mark.django_db
+
+NHS_LANARKSHIRE = CATCHMENT.board_code
 
 GREATER_GLASGOW = "S08000031"
 LOTHIAN = "S08000024"
@@ -418,7 +416,7 @@ def test_residence_table_board_without_a_name_fails_with_its_code(reference_data
     assert UNNAMED_BOARD in check.message
 
 
-@pytest.mark.parametrize("district", sorted(LANARKSHIRE_DISTRICTS_STRADDLING))
+@pytest.mark.parametrize("district", sorted(CATCHMENT.districts_straddling))
 def test_residence_straddling_district_without_record_is_review(reference_data, district):
     check = check_for("residence", postcode=f"{district} 9ZZ")
 
@@ -427,7 +425,7 @@ def test_residence_straddling_district_without_record_is_review(reference_data, 
     assert "The team will check the address" in check.message
 
 
-@pytest.mark.parametrize("district", sorted(LANARKSHIRE_DISTRICTS_INSIDE))
+@pytest.mark.parametrize("district", sorted(CATCHMENT.districts_inside))
 def test_residence_inside_district_without_record_passes(reference_data, district):
     check = check_for("residence", postcode=f"{district} 9ZZ")
 
@@ -863,10 +861,19 @@ def test_age_message_for_a_leap_day_baby_counts_months_to_the_legal_birthday(ref
     assert "1 March 2027" in check.message
 
 
-def test_reference_lookup_reads_the_models_own_tables():
-    # The one-query lookup names the tables in SQL; keep it in step with the models.
-    assert f"JOIN {Postcode._meta.db_table} AS pc" in DatabaseReferenceData.SQL
-    assert f"JOIN {GPPractice._meta.db_table} AS gp" in DatabaseReferenceData.SQL
+def test_assess_reads_only_through_the_lookup_it_is_given(django_assert_num_queries):
+    # Pure: what it reads is handed to it, so a lookup without a database gives the same rules.
+    asked = []
+
+    def lookup(*, postcode, practice_code):
+        asked.append((postcode, practice_code))
+        return ReferenceFacts(postcode_board=NHS_LANARKSHIRE, practice=(NHS_LANARKSHIRE, True))
+
+    with django_assert_num_queries(0):
+        result = assess(eligible_facts(postcode="ml5 9zz"), lookup=lookup)
+
+    assert asked == [("ML5 9ZZ", LANARKSHIRE_PRACTICE)]
+    assert result.outcome == "eligible"
 
 
 def test_no_query_when_neither_postcode_nor_practice_is_known(

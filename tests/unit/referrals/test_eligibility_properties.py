@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imhs.models import AuditEvent
+from patients.catchment import CATCHMENT
 from patients.models import GPPractice, Postcode
-from patients.postcodes import NHS_LANARKSHIRE
 from referrals.eligibility import (
     DOMAINS,
     INDICATOR_THRESHOLDS,
@@ -60,14 +60,14 @@ PRACTICE_CODES = ["99001", "99002", "99003", "99004", "99999", " 99001 ", ""]
 
 @pytest.fixture
 def reference_data(db):
-    GPPracticeFactory(code="99001", health_board_code=NHS_LANARKSHIRE)
+    GPPracticeFactory(code="99001", health_board_code=CATCHMENT.board_code)
     GPPracticeFactory(code="99002", health_board_code=GREATER_GLASGOW)
-    GPPracticeFactory(code="99003", health_board_code=NHS_LANARKSHIRE, active=False)
+    GPPracticeFactory(code="99003", health_board_code=CATCHMENT.board_code, active=False)
     GPPracticeFactory(code="99004", health_board_code=GREATER_GLASGOW, active=False)
-    PostcodeFactory(postcode="ML5 9ZZ", health_board_code=NHS_LANARKSHIRE)
+    PostcodeFactory(postcode="ML5 9ZZ", health_board_code=CATCHMENT.board_code)
     PostcodeFactory(postcode="ML5 1ZZ", health_board_code=GREATER_GLASGOW)
-    PostcodeFactory(postcode="G1 1ZZ", health_board_code=NHS_LANARKSHIRE)
-    PostcodeFactory(postcode="G69 1ZZ", health_board_code=NHS_LANARKSHIRE)
+    PostcodeFactory(postcode="G1 1ZZ", health_board_code=CATCHMENT.board_code)
+    PostcodeFactory(postcode="G69 1ZZ", health_board_code=CATCHMENT.board_code)
 
 
 def optional(strategy):
