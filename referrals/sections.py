@@ -24,7 +24,7 @@ class Section:
     @property
     def form_class(self):
         module, name = self.form_path.split(":")
-        imported = __import__(f"referrals.forms.{module}", fromlist=[name])
+        imported = __import__(f"referrals.referrer.forms.{module}", fromlist=[name])
         return getattr(imported, name)
 
     def url(self, referral):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import AuditAction
-from referrals import access_log, invitations, workflow
+from referrals import invitations, workflow
+from referrals.team import access_log
 from tests.factories import (
     AuditEventFactory,
     ReferralFactory,

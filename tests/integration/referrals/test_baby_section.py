@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from patients.models import HEALTH_BOARD_NAMES
 from referrals.drafts import start_draft
-from referrals.forms.baby import CHOOSE_PRACTICE, SELECT_PRACTICE
 from referrals.models import Referral
+from referrals.referrer.forms.baby import CHOOSE_PRACTICE, SELECT_PRACTICE
 from tests.factories import GPPracticeFactory, ReferralFactory, ReferrerFactory
 from tests.sign_in import sign_in
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from imhs.models import Profession
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
-from referrals.dashboard import PAGE_SIZE, search_condition
 from referrals.models import InformationRequest, Referral
+from referrals.team.dashboard import PAGE_SIZE, search_condition
 from tests.factories import (
     GPPracticeFactory,
     InfantFactory,

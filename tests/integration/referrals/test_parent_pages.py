@@ -20,7 +20,7 @@ from django.utils import timezone
 from imhs.models import AuditAction, AuditEvent
 from referrals import invitations
 from referrals.models import DateOfBirthAttempt, ParentInvitation, ParentViews
-from referrals.views.parent import INVITATION_KEY, LAST_SEEN_KEY
+from referrals.parents.views import INVITATION_KEY, LAST_SEEN_KEY
 from tests.factories import CareRelationshipFactory, ReferralFactory, TeamMemberFactory
 from tests.sign_in import sign_in
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from imhs.models import User
 from patients.models import Infant
-from referrals import dashboard
 from referrals.models import Referral
+from referrals.team import dashboard
 
 TODAY = datetime.date(2026, 11, 20)
 

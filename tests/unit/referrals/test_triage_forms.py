@@ -8,7 +8,8 @@ from crispy_forms.utils import render_crispy_form
 from django.utils import timezone
 
 from referrals import workflow
-from referrals.forms.triage import (
+from referrals.models import Referral, SignpostService
+from referrals.team.forms.triage import (
     FORMS,
     AcceptForm,
     AllocateForm,
@@ -20,7 +21,6 @@ from referrals.forms.triage import (
     StartReviewForm,
     WithdrawForm,
 )
-from referrals.models import Referral, SignpostService
 from tests.factories import ReferrerFactory, ServiceLeadFactory, TeamMemberFactory
 
 

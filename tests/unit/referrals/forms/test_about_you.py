@@ -5,8 +5,8 @@ from crispy_forms.utils import render_crispy_form
 
 from imhs.models import Profession
 from referrals import drafts
-from referrals.forms.about_you import PROFESSION_CHOICES, AboutYouForm
-from referrals.forms.carers import UK_PHONE_MESSAGE
+from referrals.referrer.forms.about_you import PROFESSION_CHOICES, AboutYouForm
+from referrals.referrer.forms.carers import UK_PHONE_MESSAGE
 from tests.factories import ReferrerFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from patients.chi import make_chi
 from patients.models import GPRegistration
 from referrals.drafts import start_draft
-from referrals.forms.baby import (
+from referrals.referrer.forms.baby import (
     CHOOSE_PRACTICE,
     SELECT_PRACTICE,
     BabyForm,

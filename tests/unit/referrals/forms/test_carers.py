@@ -7,7 +7,7 @@ from django.utils.datastructures import MultiValueDict
 
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
 from referrals import drafts
-from referrals.forms.carers import (
+from referrals.referrer.forms.carers import (
     CONTACT_REQUIRED,
     UK_PHONE_MESSAGE,
     CarerForm,

@@ -5,8 +5,8 @@ from crispy_forms.utils import render_crispy_form
 from django.utils.datastructures import MultiValueDict
 
 from referrals.eligibility import DOMAINS
-from referrals.forms.concerns import MAX_INDICATORS, ConcernsForm
 from referrals.models import Referral
+from referrals.referrer.forms.concerns import MAX_INDICATORS, ConcernsForm
 from tests.factories import ReferralFactory
 
 STORY = {

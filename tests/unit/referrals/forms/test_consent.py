@@ -8,8 +8,8 @@ from crispy_forms.utils import render_crispy_form
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from referrals.forms.consent import ConsentForm
 from referrals.models import Referral
+from referrals.referrer.forms.consent import ConsentForm
 from tests.factories import ReferralFactory
 
 # Always in the past, whatever day the tests run.

@@ -5,8 +5,8 @@ import pytest
 from crispy_forms.utils import render_crispy_form
 from django.utils.datastructures import MultiValueDict
 
-from referrals.forms.safety import BLANK_ROWS, MAX_ROWS, SafetyForm
 from referrals.models import InvolvedProfessional, Referral
+from referrals.referrer.forms.safety import BLANK_ROWS, MAX_ROWS, SafetyForm
 from tests.factories import ReferralFactory
 
 

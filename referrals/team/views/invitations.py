@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from imhs.access import get_or_404, team_member_required
-from referrals import invitation_presenters, invitations
-from referrals.forms.invitations import carer_label
-from referrals.views.team_referral import find_referral, get_shows_page, page_url, record_view
+from referrals import invitations
+from referrals.team import invitation_presenters
+from referrals.team.forms.invitations import carer_label
+from referrals.team.pages import find_referral, get_shows_page, page_url, record_view
 
 LINK_PAGE = "referrals/team/invitation_link.html"
 INVITE_PAGE = "referrals/team/invite.html"

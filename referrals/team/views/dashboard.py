@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods
 from imhs import audit, search_terms
 from imhs.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
-from referrals import dashboard as board
 from referrals.models import Referral
+from referrals.team import dashboard as board
 
 
 @team_member_required

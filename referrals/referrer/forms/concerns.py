@@ -6,7 +6,7 @@ from django import forms
 
 from imhs.layout import CharacterCount, Fieldset
 from referrals.eligibility import DOMAINS, INDICATOR_THRESHOLDS
-from referrals.forms.base import SectionForm
+from referrals.referrer.forms.base import SectionForm
 
 # A sanity bound, not the size of the indicator set: it catches slips such as 33 for 3 without
 # turning away a real count.

@@ -7,7 +7,6 @@ Every lookup goes through `Referral.objects.visible_to` (drafts and unknown refe
 becomes a friendly message naming who did what and when, never a 500 and never a lost update.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,75 +17,43 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
-from imhs.access import get_or_404, team_member_required
+from imhs.access import team_member_required
 from imhs.models import AuditAction
-from referrals import access_log, invitation_presenters, team_presenters, workflow
+from referrals import workflow
 from referrals.drafts import parse_version
-from referrals.forms.triage import FORMS, NoteForm
-from referrals.models import Referral
-
-
-def find_referral(request, reference):
-    """The referral with this reference, if the signed-in team member may see it (404 if not)."""
-    if "\x00" in reference:
-        # A hand-made URL ("%00"): PostgreSQL cannot even compare such text (a 500).
-        raise Http404
-    referrals = Referral.objects.visible_to(request.user).select_related(
-        "infant",
-        "infant__gp_practice",
-        "referrer",
-        "review_started_by",
-        "decided_by",
-        "allocated_to",
-        "signposted_to",
-    )
-    return get_or_404(request, referrals, reference=reference)
-
-
-def team_lookup(request, reference, *, detail=None):
-    """`find_referral`, recorded as viewed."""
-    referral = find_referral(request, reference)
-    record_view(request, referral, detail=detail)
-    return referral
-
-
-def record_view(request, referral, *, detail=None):
-    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request, detail=detail)
-
-
-def page_url(referral, fragment=""):
-    url = reverse("referrals:team_referral", args=[referral.reference])
-    return f"{url}#{fragment}" if fragment else url
+from referrals.team import access_log, invitation_presenters, presenters
+from referrals.team.forms.triage import FORMS, NoteForm
+from referrals.team.pages import find_referral, page_url, record_view, team_lookup
 
 
 def render_page(request, referral, *, bound=None, note_form=None, reassess=False, open_action=None):
     today = timezone.localdate()
     note_form = note_form or NoteForm(referral=referral)
     failed = next((form for form in (bound, note_form) if form is not None and form.errors), None)
-    eligibility = team_presenters.eligibility(referral, reassess=reassess, today=today)
+    eligibility = presenters.eligibility(referral, reassess=reassess, today=today)
     parents = invitation_presenters.section(referral)
     return render(
         request,
         "referrals/team/referral.html",
         {
             "referral": referral,
-            "heading": team_presenters.heading(referral),
-            "glance": team_presenters.at_a_glance(
+            "heading": presenters.heading(referral),
+            "glance": presenters.at_a_glance(
                 referral, today=today, eligibility=eligibility, parents=parents
             ),
-            "status": team_presenters.status_tag(referral),
-            "waiting_times": team_presenters.waiting_times(referral, today),
-            "decision": team_presenters.decision(referral),
-            "actions": team_presenters.action_panels(referral, bound, open_action),
-            "letters": team_presenters.letter_links(referral),
-            "information_requests": team_presenters.information_requests(referral),
-            "notes": team_presenters.notes(referral),
+            "status": presenters.status_tag(referral),
+            "waiting_times": presenters.waiting_times(referral, today),
+            "decision": presenters.decision(referral),
+            "actions": presenters.action_panels(referral, bound, open_action),
+            "letters": presenters.letter_links(referral),
+            "information_requests": presenters.information_requests(referral),
+            "notes": presenters.notes(referral),
             "note_form": note_form,
-            "timeline": team_presenters.timeline(referral.events.select_related("by")),
+            "timeline": presenters.timeline(referral.events.select_related("by")),
             "eligibility": eligibility,
-            "parent_views": team_presenters.parent_views(referral),
+            "parent_views": presenters.parent_views(referral),
             "invitations": parents,
-            "answers": team_presenters.answers(referral),
+            "answers": presenters.answers(referral),
             "access_log": access_log.section(referral, request.user),
             "failed_form": failed,
             "form": failed,  # base.html starts the title with "Error: " while a form has errors
@@ -102,22 +69,6 @@ def show(request, reference, *, open_action=None):
     response = render_page(request, referral, open_action=open_action)
     workflow.mark_answer_seen(referral, by=request.user)
     return response
-
-
-def get_shows_page(fragment):
-    """For a POST-only URL under a referral: a GET (a reload, Enter in the address bar) goes to
-    the referral page's `fragment` instead of a blank 405."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(request, reference, *args, **kwargs):
-            if request.method == "GET":
-                return redirect(page_url(find_referral(request, reference), fragment))
-            return view(request, reference, *args, **kwargs)
-
-        return require_http_methods(["GET", "POST"])(wrapped)
-
-    return decorate
 
 
 @team_member_required
@@ -200,7 +151,7 @@ def reassess(request, reference):
 def letter(request, reference, recipient):
     """A printable outcome letter (accepted or declined) to the referrer or the GP practice."""
     referral = find_referral(request, reference)
-    content = team_presenters.letter(referral, recipient, timezone.localdate())
+    content = presenters.letter(referral, recipient, timezone.localdate())
     if content is None:
         raise Http404
     audit.record(

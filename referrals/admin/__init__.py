@@ -27,11 +27,8 @@ from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
-from referrals import presenters, team_presenters, workflow
-from referrals.dashboard import ELIGIBILITY_LABELS
+from referrals import presenters, workflow
 from referrals.drafts import parse_version
-from referrals.forms import about_you, consent
-from referrals.forms.triage import FORMS as ACTION_FORMS
 from referrals.models import (
     AppointmentPlace,
     InformationRequest,
@@ -41,6 +38,10 @@ from referrals.models import (
     Status,
     TeamNote,
 )
+from referrals.referrer.forms import about_you, consent
+from referrals.team import presenters as team_presenters
+from referrals.team.dashboard import ELIGIBILITY_LABELS
+from referrals.team.forms.triage import FORMS as ACTION_FORMS
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -476,7 +477,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         )
 
     def action_view(self, request, object_id, action):
-        """One workflow action, with the team page's own form (referrals.forms.triage): GET
+        """One workflow action, with the team page's own form (referrals.team.forms.triage): GET
         shows the form, POST calls the workflow through it.
 
         A refused action is drawn again with the workflow's message (the team page's words),

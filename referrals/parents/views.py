@@ -36,8 +36,8 @@ from django.views.decorators.http import require_http_methods
 from imhs import audit
 from imhs.models import AuditAction
 from referrals import invitations
-from referrals.forms.parent import DateOfBirthForm, ParentViewsForm
 from referrals.models import ParentInvitation
+from referrals.parents.forms import DateOfBirthForm, ParentViewsForm
 
 # The parent session holds these and nothing else (no token, no date, no name).
 INVITATION_KEY = "parent_invitation_id"

@@ -1,7 +1,7 @@
 """About the baby: the first section of the Request for Assistance.
 
-The GP practice is chosen on a search page of its own (`referrals.views.practice`), which saves
-it to the infant straight away with `ChoosePracticeForm`. This page asks how the baby is
+The GP practice is chosen on a search page of its own (`referrals.referrer.views.practice`),
+which saves it to the infant straight away with `ChoosePracticeForm`. This page asks how the baby is
 registered; "Registered with a GP practice" shows the chosen practice, or a button to find one.
 That button posts this page to the search page, which keeps what was typed (as the section's
 draft, through `drafts.save_section`) before showing the search, so nothing is lost on the way.
@@ -25,9 +25,13 @@ from patients.forms import (
     postcode_field,
 )
 from patients.models import GPPractice, GPRegistration, LivesWith, Sex
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from referrals.referrer.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 
 SECTION = "baby"
+# The name of this page's button that posts what was typed to the practice search page
+# (referrals.referrer.views.practice), which keeps it as the section's draft: the section page
+# then shows that draft without errors for the questions not reached yet.
+FIND_PRACTICE_BUTTON = "find_practice"
 
 # The answers in the referrer's words (GPRegistration's labels are the team's).
 GP_REGISTRATION_CHOICES = [
@@ -228,6 +232,7 @@ class BabyForm(SectionForm):
         # For the "Registered with a GP practice" answer (templates/referrals/baby/).
         self.gp_practice = referral.infant.gp_practice
         self.find_practice_url = reverse("referrals:find_practice", args=[referral.pk])
+        self.find_practice_button = FIND_PRACTICE_BUTTON
 
     @classmethod
     def initial_for(cls, referral):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from imhs.fields import DateInputField
 from imhs.layout import CharacterCount, Checkboxes, Radios
 from imhs.templatetags.nhsuk_format import nhs_date
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 from referrals.models import AppointmentPlace, ParentViewsMethod
+from referrals.referrer.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 
 VIEWS_MAX_LENGTH = 3000
 TIMES_MAX_LENGTH = 500

@@ -13,8 +13,8 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 
 from imhs.layout import CharacterCount, Fieldset, Radios
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 from referrals.models import InvolvedProfessional
+from referrals.referrer.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 
 BLANK_ROWS = 2
 # Rows read from a submission: a bound well above any real team around a family, so a crafted

@@ -17,86 +17,28 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imhs import audit, search_terms
-from imhs.access import get_or_404, referrer_required
+from imhs.access import referrer_required
 from imhs.models import AuditAction
-from referrals import drafts, presenters, referrer_presenters, workflow
+from referrals import drafts, presenters, workflow
 from referrals.assessment import assessment_for
-from referrals.dashboard import pagination, search_condition
-from referrals.forms.answer import AnswerQuestionForm
-from referrals.forms.check import CheckAnswersForm
-from referrals.forms.my_referrals import MyReferralsFilterForm
 from referrals.models import Referral
+from referrals.referrer import presenters as referrer_presenters
+from referrals.referrer.forms.answer import AnswerQuestionForm
+from referrals.referrer.forms.baby import FIND_PRACTICE_BUTTON
+from referrals.referrer.forms.check import CheckAnswersForm
+from referrals.referrer.forms.my_referrals import MyReferralsFilterForm
+from referrals.referrer.pages import (
+    draft_write,
+    kept,
+    own_referral,
+    record_view,
+    section_page,
+    stale_message,
+)
 from referrals.sections import SECTIONS_BY_SLUG
+from referrals.team.dashboard import pagination, search_condition
 
 MY_REFERRALS_PAGE_SIZE = 25
-# The button on a section page that stores what was typed and opens a sub-page.
-PASSING_SAVE = "find_practice"
-
-
-def own_referral(request, pk, *, draft=None, viewed=True):
-    """The signed-in referrer's referral `pk` (404 otherwise), recorded as viewed for a GET.
-
-    A POST is recorded by what it writes, or by `record_view` when it only draws the page
-    again: one event a request, not a VIEW before every CHANGE. `viewed=False` leaves the
-    VIEW to the caller, which has more to look up (and perhaps refuse) first.
-    """
-    referrals = Referral.objects.visible_to(request.user).select_related(
-        "infant", "infant__gp_practice"
-    )
-    referral = get_or_404(request, referrals, pk=pk)
-    if draft is not None and referral.is_draft != draft:
-        raise Http404  # their own referral, in the wrong state for this page: not a refusal
-    if viewed:
-        record_get(request, referral)
-    return referral
-
-
-def record_get(request, referral):
-    """A VIEW, when the request is a GET (see `own_referral`)."""
-    if request.method in ("GET", "HEAD"):
-        record_view(request, referral)
-
-
-def record_view(request, referral):
-    audit.record(AuditAction.VIEW, by=request.user, obj=referral, request=request)
-
-
-def stale_message(request, referral):
-    messages.error(
-        request,
-        "This referral was changed in another tab or window at "
-        f"{timezone.localtime(referral.updated_at):%H:%M}. Your last changes on that page were "
-        "not saved, so that nothing newer is overwritten: here is the latest version.",
-    )
-
-
-def draft_write(request, referral, write, *, back, redraw=None):
-    """Run `write(by=, version=, request=)` (a `drafts` function) for this page's POST.
-
-    Returns (result, None); or (None, response) when the draft had moved on: a draft sent
-    meanwhile goes to its own page; a stale tab's save is refused, so that nothing newer is
-    overwritten, but nothing typed is lost either: `redraw(latest)` (pages with a form) draws
-    the page again with what was typed, the answers saved meanwhile beside it and the latest
-    version, so saving again keeps it. Without `redraw`, the message and `back()`.
-    """
-    try:
-        result = write(by=request.user, version=request.POST.get("version"), request=request)
-    except drafts.StaleDraft as stale:
-        if redraw is not None:
-            record_view(request, stale.referral)  # nothing written: the page is drawn again
-            return None, redraw(stale.referral)
-        stale_message(request, stale.referral)
-        return None, back()
-    except drafts.NotADraft:
-        return None, redirect("referrals:detail", referral.pk)
-    return result, None
-
-
-def kept(form):
-    """A refused form as typed, without errors: it was never checked against the latest draft
-    (its errors, if any, show when it is saved again)."""
-    form.errors.clear()
-    return form
 
 
 @referrer_required
@@ -253,27 +195,12 @@ def section(request, pk, slug):
     else:
         typed = referral.section_drafts.get(slug)
         form = form_class(_as_data(typed), referral=referral) if typed else None
-        if typed and PASSING_SAVE in typed:
+        if typed and FIND_PRACTICE_BUTTON in typed:
             # Kept on the way to a sub-page (finding the GP practice), not a failed "Save and
             # continue": show what was typed without errors for questions not reached yet.
             form.errors.clear()
         form = form or form_class(referral=referral)
     return section_page(request, referral, section, form)
-
-
-def section_page(request, referral, section, form, *, stale=False):
-    """A section's page; `stale`: what was typed was refused (see `draft_write`)."""
-    return render(
-        request,
-        "referrals/section.html",
-        {
-            "referral": referral,
-            "section": section,
-            "form": form,
-            "heading": presenters.baby_heading(referral),
-            "stale": referrer_presenters.saved_meanwhile(referral, section) if stale else None,
-        },
-    )
 
 
 def _as_data(typed):

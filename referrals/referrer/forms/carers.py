@@ -15,7 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from imhs.layout import Fieldset, Radios
 from patients.forms import POSTCODE_MESSAGE
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
-from referrals.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
+from referrals.referrer.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 
 UK_PHONE_MESSAGE = "Enter a UK phone number, like 07700 900 123 or 01698 754609"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.org"

@@ -10,8 +10,8 @@ from django import forms
 
 from imhs.layout import Radios
 from imhs.models import REFERRER_PROFESSIONS, Profession
-from referrals.forms.base import SectionForm, from_bool, to_bool, yes_no
-from referrals.forms.carers import (
+from referrals.referrer.forms.base import SectionForm, from_bool, to_bool, yes_no
+from referrals.referrer.forms.carers import (
     EMAIL_MESSAGE,
     ConditionalQuestions,
     UKPhoneField,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from imhs.templatetags.nhsuk_format import nhs_date
 from referrals import invitations
-from referrals.forms.invitations import InviteForm, carer_label, invitable
 from referrals.models import OPEN_STATUSES, ParentViews
+from referrals.team.forms.invitations import InviteForm, carer_label, invitable
 
 # Each state (ParentInvitation.state) as the team sees it: a label and an NHS.UK tag colour.
 STATE_TAGS = {

@@ -15,16 +15,17 @@ from django.views.decorators.http import require_http_methods
 
 from imhs.access import get_or_404, referrer_required
 from patients.models import CareRelationship
-from referrals import drafts, presenters, referrer_presenters
-from referrals.forms.carers import (
+from referrals import drafts, presenters
+from referrals.referrer import presenters as referrer_presenters
+from referrals.referrer.forms.carers import (
     CarerForm,
     CarersDoneForm,
     care_relationships,
     carer_details,
     unsaved_carer_pages,
 )
+from referrals.referrer.pages import draft_write, kept, own_referral, record_get
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.views.referrer import draft_write, kept, own_referral, record_get
 
 SECTION = SECTIONS_BY_SLUG["carers"]
 

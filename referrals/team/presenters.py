@@ -12,9 +12,9 @@ from imhs.templatetags.nhsuk_format import nhs_date
 from referrals import presenters, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
-from referrals.forms.triage import FORMS
 from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
 from referrals.sections import SECTIONS
+from referrals.team.forms.triage import FORMS
 
 TEAM_HEADLINES = {
     "eligible": "The baby meets the service's criteria.",

@@ -19,21 +19,18 @@ from imhs.access import referrer_required
 from patients.models import HEALTH_BOARD_NAMES, GPPractice
 from patients.postcodes import NHS_LANARKSHIRE
 from referrals import drafts, presenters
-from referrals.forms.baby import SECTION, BabyForm, ChoosePracticeForm, PracticeSearchForm
-from referrals.sections import SECTIONS_BY_SLUG
-from referrals.views.referrer import (
-    PASSING_SAVE,
-    draft_write,
-    kept,
-    own_referral,
-    record_view,
-    section_page,
+from referrals.referrer.forms.baby import (
+    FIND_PRACTICE_BUTTON,
+    SECTION,
+    BabyForm,
+    ChoosePracticeForm,
+    PracticeSearchForm,
 )
+from referrals.referrer.pages import draft_write, kept, own_referral, record_view, section_page
+from referrals.sections import SECTIONS_BY_SLUG
 
 MAX_RESULTS = 20
 MAX_WORDS = 6  # enough for any practice's name and town; bounds the query's size
-# The button of the baby's page that brings its answers here (templates/referrals/baby/).
-FROM_BABY_PAGE = PASSING_SAVE
 
 
 def search_practices(query):
@@ -73,7 +70,7 @@ def search_practices(query):
 def find_practice(request, pk):
     referral = own_referral(request, pk, draft=True)
     if request.method == "POST":
-        if FROM_BABY_PAGE in request.POST:
+        if FIND_PRACTICE_BUTTON in request.POST:
             return _keep_baby_answers(request, referral)
         return _choose(request, referral)
     search_form = PracticeSearchForm(request.GET if "q" in request.GET else None)
