@@ -38,6 +38,7 @@ from referrals.models import (
     TeamNote,
 )
 from referrals.notifications import queue_referral_email
+from referrals.sections import incomplete_sections
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -202,8 +203,6 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
     check; they are saved with the submission. Raises SubmissionRefused while a required section
     is incomplete, the outcome is ineligible, or a possible duplicate has not been confirmed.
     """
-    from referrals.sections import incomplete_sections  # sections import forms, forms import us
-
     with transaction.atomic():
         locked = _lock(referral)
         if locked.status != Status.DRAFT:

@@ -46,7 +46,8 @@ def active_staff():
 class TriageForm(forms.Form):
     """What every triage form has in common (see the module's docstring)."""
 
-    action = ""  # the workflow function this form calls
+    action = ""  # the action's name (workflow.TRANSITIONS) and its URL's slug
+    write = None  # the workflow function this form calls, with the cleaned data
     title = ""  # the panel's heading on the page
     submit_label = ""
     success_message = ""
@@ -70,8 +71,7 @@ class TriageForm(forms.Form):
     def apply(self, referral, *, by, version, request=None):
         """Call the workflow with the cleaned data. Raises `workflow.Conflict` if the action is
         no longer allowed or the page was out of date."""
-        function = getattr(workflow, self.action)
-        return function(referral, by=by, version=version, request=request, **self.arguments())
+        return self.write(referral, by=by, version=version, request=request, **self.arguments())
 
     def success(self, referral):
         return self.success_message.format(referral=referral)
@@ -102,6 +102,7 @@ def _not_before_received(form, value, message):
 
 class StartReviewForm(TriageForm):
     action = "start_review"
+    write = staticmethod(workflow.start_review)
     title = "Start reviewing this referral"
     submit_label = "Start review"
     success_message = "You are reviewing this referral. The dashboard shows you as its reviewer."
@@ -109,6 +110,7 @@ class StartReviewForm(TriageForm):
 
 class RequestInformationForm(TriageForm):
     action = "request_information"
+    write = staticmethod(workflow.request_information)
     title = "Ask the referrer for more information"
     submit_label = "Send question"
     success_message = (
@@ -130,6 +132,7 @@ class RequestInformationForm(TriageForm):
 
 class AcceptForm(TriageForm):
     action = "accept"
+    write = staticmethod(workflow.accept)
     title = "Accept the referral"
     submit_label = "Accept referral"
     success_message = "Referral accepted. The referrer has been emailed."
@@ -168,6 +171,7 @@ class AcceptForm(TriageForm):
 
 class AllocateForm(TriageForm):
     action = "allocate"
+    write = staticmethod(workflow.allocate)
     title = "Allocate to a team member"
     submit_label = "Allocate"
     success_message = "Referral allocated to {referral.allocated_to.full_name}."
@@ -194,6 +198,7 @@ class AllocateForm(TriageForm):
 
 class DeclineForm(TriageForm):
     action = "decline"
+    write = staticmethod(workflow.decline)
     title = "Decline the referral"
     submit_label = "Decline referral"
     success_message = (
@@ -276,6 +281,7 @@ class DeclineForm(TriageForm):
 
 class WithdrawForm(TriageForm):
     action = "withdraw"
+    write = staticmethod(workflow.withdraw)
     title = "Withdraw the referral"
     submit_label = "Withdraw referral"
     success_message = "Referral withdrawn. The referrer has been emailed."
@@ -295,6 +301,7 @@ class WithdrawForm(TriageForm):
 
 class CloseForm(TriageForm):
     action = "close"
+    write = staticmethod(workflow.close)
     title = "Close the referral"
     submit_label = "Close referral"
     success_message = "Referral closed."
@@ -332,6 +339,7 @@ class CloseForm(TriageForm):
 
 class FirstAppointmentForm(TriageForm):
     action = "record_first_appointment"
+    write = staticmethod(workflow.record_first_appointment)
     title = "Record the first appointment"
     submit_label = "Save first appointment"
     success_message = "First appointment saved."
