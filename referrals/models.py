@@ -1,8 +1,6 @@
 """The referral and its journey: the Request for Assistance, its status history, and the
 professionals named in it."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -286,38 +284,11 @@ class Referral(models.Model):
     def is_draft(self):
         return self.status == Status.DRAFT
 
-    # --- waiting times (Scotland's CAMHS standard: treatment within 18 weeks of referral; a
-    # first appointment within 4 weeks for those meeting criteria) -----------------------------
-
     @property
     def received_on(self):
-        """The received date: the referral-to-treatment clock starts here."""
+        """The received date: the referral-to-treatment clock starts here (referrals.
+        waiting_times counts from it)."""
         return timezone.localdate(self.submitted_at) if self.submitted_at else None
-
-    @property
-    def breach_date(self):
-        """The day the 18 weeks from receipt run out."""
-        return self.received_on + datetime.timedelta(weeks=18) if self.received_on else None
-
-    def days_waiting(self, today):
-        return (today - self.received_on).days if self.received_on else None
-
-    def week_of_18(self, today):
-        """Which week of the 18 the referral is in (1 on the day it arrived)."""
-        return self.days_waiting(today) // 7 + 1 if self.received_on else None
-
-    @property
-    def first_appointment_within_4_weeks_of_acceptance(self):
-        if not (self.first_appointment_on and self.decided_at and self.status != "declined"):
-            return None
-        accepted_on = timezone.localdate(self.decided_at)
-        return self.first_appointment_on <= accepted_on + datetime.timedelta(weeks=4)
-
-    @property
-    def first_appointment_within_18_weeks(self):
-        if not (self.first_appointment_on and self.received_on):
-            return None
-        return self.first_appointment_on <= self.breach_date
 
     @property
     def indicator_counts(self):

@@ -27,7 +27,7 @@ from imhs.models import AuditAction
 from patients import postcodes
 from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
 from patients.chi import format_chi
-from referrals import presenters, workflow
+from referrals import presenters, waiting_times, workflow
 from referrals.drafts import parse_version
 from referrals.models import (
     AppointmentPlace,
@@ -364,10 +364,11 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def waiting(self, obj):
         if not obj.received_on:
             return "-"
-        today = timezone.localdate()
+        week = waiting_times.week_of_wait(obj.received_on, timezone.localdate())
         return (
-            f"Week {obj.week_of_18(today)} of 18; the 18 weeks run out on "
-            f"{obj.breach_date:%-d %B %Y}"
+            f"Week {week} of {waiting_times.TREATMENT_WEEKS}; the "
+            f"{waiting_times.TREATMENT_WEEKS} weeks run out on "
+            f"{waiting_times.breach_on(obj.received_on):%-d %B %Y}"
         )
 
     # The service's words for the codes the columns store, from where the team's pages take

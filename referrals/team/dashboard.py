@@ -21,6 +21,7 @@ from imhs.templatetags.nhsuk_format import nhs_date
 from patients.ages import age_in_months
 from patients.models import Postcode
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise
+from referrals import waiting_times
 from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from referrals.models import (
     OPEN_STATUSES,
@@ -35,7 +36,6 @@ from referrals.models import (
 from referrals.presenters import STATUS_TAGS
 
 PAGE_SIZE = 25
-WEEKS_TO_TREATMENT = 18
 DECLINED_RECENTLY = datetime.timedelta(days=90)
 
 
@@ -456,16 +456,15 @@ def _profession(value):
 
 
 def _waiting(referral, today):
-    """(days, "week N of 18", over 18 weeks): the clock runs from receipt until the family is
+    """(days, "week N of 18", in week 19 or later): the clock runs from receipt until the family is
     seen, while the referral is open; declined, withdrawn and closed referrals are not waiting."""
     if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
         return "Not waiting", "", False
-    days = referral.days_waiting(today)
-    week = referral.week_of_18(today)
+    week = waiting_times.week_of_wait(referral.received_on, today)
     return (
-        _plural(days, "day"),
-        f"Week {week} of {WEEKS_TO_TREATMENT}",
-        week > WEEKS_TO_TREATMENT,
+        _plural(waiting_times.days_waiting(referral.received_on, today), "day"),
+        f"Week {week} of {waiting_times.TREATMENT_WEEKS}",
+        week > waiting_times.TREATMENT_WEEKS,
     )
 
 

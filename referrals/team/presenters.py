@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.templatetags.nhsuk_format import nhs_date
-from referrals import presenters, workflow
+from referrals import presenters, waiting_times, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
 from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
@@ -102,24 +102,27 @@ def status_tag(referral):
     }
 
 
-def waiting_times(referral, today):
+def _days_waiting(received_on, today):
+    """ "N days (week W of 18)", as the page and its summary at the top say it."""
+    days = waiting_times.days_waiting(received_on, today)
+    week = waiting_times.week_of_wait(received_on, today)
+    return (
+        f"{days} {'day' if days == 1 else 'days'} (week {week} of {waiting_times.TREATMENT_WEEKS})"
+    )
+
+
+def waiting_times_rows(referral, today):
     """The waiting-time rows: the clock starts on the received date; the standard is a first
     appointment within 18 weeks of receipt (and within 4 weeks of acceptance)."""
-    if referral.received_on is None:
+    received_on = referral.received_on
+    if received_on is None:
         return []
-    rows = [Row("Received", nhs_date(referral.received_on))]
-    breach = referral.breach_date
+    rows = [Row("Received", nhs_date(received_on))]
+    breach = waiting_times.breach_on(received_on)
     waiting = referral.status in OPEN_STATUSES and not referral.first_appointment_on
     if waiting:
-        days = referral.days_waiting(today)
-        rows.append(
-            Row(
-                "Days waiting",
-                f"{days} {'day' if days == 1 else 'days'} (week {referral.week_of_18(today)} "
-                "of 18)",
-            )
-        )
-        if today > breach:
+        rows.append(Row("Days waiting", _days_waiting(received_on, today)))
+        if waiting_times.breached(received_on, today):
             rows.append(
                 Row("18 weeks ran out on", f"{nhs_date(breach)}: breached", "nhsuk-tag--red")
             )
@@ -139,23 +142,27 @@ def waiting_times(referral, today):
             rows.append(
                 Row(
                     "Waited",
-                    f"{(appointment - referral.received_on).days} days from receipt to the "
-                    "first appointment",
+                    f"{waiting_times.days_waiting(received_on, appointment)} days from receipt "
+                    "to the first appointment",
                 )
             )
         unknown = "Not known until the first appointment is recorded"
         rows.append(
             _yes_no_row(
                 "First appointment within 4 weeks of acceptance",
-                referral.first_appointment_within_4_weeks_of_acceptance,
+                waiting_times.seen_within_first_appointment_weeks(accepted_on, appointment)
+                if appointment
+                else None,
                 f"{unknown} (4 weeks from acceptance: "
-                f"{nhs_date(accepted_on + datetime.timedelta(weeks=4))})",
+                f"{nhs_date(waiting_times.first_appointment_due_on(accepted_on))})",
             )
         )
         rows.append(
             _yes_no_row(
                 "First appointment within 18 weeks of receipt",
-                referral.first_appointment_within_18_weeks,
+                waiting_times.seen_within_treatment_weeks(received_on, appointment)
+                if appointment
+                else None,
                 unknown,
             )
         )
@@ -234,13 +241,13 @@ def _waiting_glance(referral, today):
         return Glance("Waiting", "Not received yet")
     if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
         return Glance("Waiting", "Not waiting", detail=f"Received {nhs_date(referral.received_on)}")
-    days = referral.days_waiting(today)
-    breached = today > referral.breach_date
+    breached = waiting_times.breached(referral.received_on, today)
+    breach = waiting_times.breach_on(referral.received_on)
     return Glance(
         "Waiting",
-        f"{days} {'day' if days == 1 else 'days'} (week {referral.week_of_18(today)} of 18)",
+        _days_waiting(referral.received_on, today),
         "nhsuk-tag--red" if breached else "",
-        detail=f"18 weeks {'ran' if breached else 'run'} out on {nhs_date(referral.breach_date)}",
+        detail=f"18 weeks {'ran' if breached else 'run'} out on {nhs_date(breach)}",
         href="#waiting-times",
     )
 

@@ -42,7 +42,7 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
                 referral, today=today, eligibility=eligibility, parents=parents
             ),
             "status": presenters.status_tag(referral),
-            "waiting_times": presenters.waiting_times(referral, today),
+            "waiting_times": presenters.waiting_times_rows(referral, today),
             "decision": presenters.decision(referral),
             "actions": presenters.action_panels(referral, bound, open_action),
             "letters": presenters.letter_links(referral),
