@@ -1,13 +1,22 @@
 """The referral and its journey: the Request for Assistance, its status history, and the
 professionals named in it."""
 
+import contextlib
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.chi import validate_chi
 from patients.models import Infant
+from patients.postcodes import normalise as normalise_postcode
+
+# A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
+WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
 
 
 class Status(models.TextChoices):
@@ -85,6 +94,30 @@ class ReferralQuerySet(models.QuerySet):
         if user.is_referrer:
             return self.filter(referrer=user)
         return self.none()
+
+    def search(self, text):
+        """Referrals whose reference, baby's name (every word in the given or family name), CHI
+        number or postcode matches `text`: the one search of the dashboard, "Your referrals"
+        and the admin. A CHI number may be typed with spaces or hyphens, as `validate_chi`
+        reads it; a postcode with or without its space."""
+        if WHOLE_REFERENCE.fullmatch(text):
+            # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
+            # match uses the index where "contains" would read every referral.
+            return self.filter(reference=text.upper())
+        condition = Q(reference__icontains=text)
+        words = text.split()
+        if words:
+            name = Q()
+            for word in words:
+                name &= Q(infant__given_name__icontains=word) | Q(
+                    infant__family_name__icontains=word
+                )
+            condition |= name
+        with contextlib.suppress(ValidationError):  # not a CHI number: the rest may still match
+            condition |= Q(infant__chi_number=validate_chi(text))
+        with contextlib.suppress(ValueError):  # not a postcode: the rest may still match
+            condition |= Q(infant__postcode=normalise_postcode(text))
+        return self.filter(condition)
 
     def drafts_of(self, user):
         return self.filter(referrer=user, status=Status.DRAFT)

@@ -24,8 +24,7 @@ from imhs.access import deny, record_refusal
 from imhs.admin import AuditedAdminMixin, LabelledTabularInline
 from imhs.fields import PARTS, DateInputWidget
 from imhs.models import AuditAction
-from patients import postcodes
-from patients.admin import CHI_SEARCH, NoBulkDeleteMixin
+from patients.admin import NoBulkDeleteMixin
 from patients.chi import format_chi
 from referrals import presenters, waiting_times, workflow
 from referrals.drafts import parse_version
@@ -344,15 +343,9 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).exclude(status=Status.DRAFT)
 
     def get_search_results(self, request, queryset, search_term):
-        # A CHI typed with spaces ("010 101 1237") or a postcode without one ("ml53bj").
+        # The dashboard's search (Referral.objects.search), not Django's word-by-word one.
         term = search_term.strip()
-        if CHI_SEARCH.match(term):
-            return queryset.filter(infant__chi_number=term.replace(" ", "")), False
-        try:
-            postcode = postcodes.normalise(term)
-        except ValueError:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(infant__postcode=postcode), False
+        return (queryset.search(term) if term else queryset), False
 
     # --- the change page --------------------------------------------------------------------
 

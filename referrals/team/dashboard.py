@@ -5,9 +5,7 @@ queue counts (conditional aggregation), one for the paginator's count, one for t
 (everything a row shows is joined or annotated), one for the "allocated to" choices.
 """
 
-import contextlib
 import datetime
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -20,7 +18,7 @@ from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
 from imhs.templatetags.nhsuk_format import nhs_date
 from patients.ages import age_in_months
 from patients.models import Postcode
-from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL, normalise
+from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
 from referrals import waiting_times
 from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from referrals.models import (
@@ -245,31 +243,6 @@ def _in_council(codes):
     )
 
 
-# A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
-WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
-
-
-def search_condition(text):
-    """Reference, baby's name (every word in the given or family name), CHI, postcode."""
-    if WHOLE_REFERENCE.fullmatch(text):
-        # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
-        # match uses the index where "contains" would read every referral.
-        return Q(reference=text.upper())
-    condition = Q(reference__icontains=text)
-    words = text.split()
-    if words:
-        name = Q()
-        for word in words:
-            name &= Q(infant__given_name__icontains=word) | Q(infant__family_name__icontains=word)
-        condition |= name
-    chi = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"[0-9]{10}", chi):
-        condition |= Q(infant__chi_number=chi)
-    with contextlib.suppress(ValueError):  # not a postcode: the other fields may still match
-        condition |= Q(infant__postcode=normalise(text))
-    return condition
-
-
 def filtered(user, filters):
     """Referrals the user may see that match every filter but the queue. Never drafts:
     visible_to already hides them from the team, and the dashboard says so again on purpose."""
@@ -293,7 +266,7 @@ def filtered(user, filters):
     if filters.eligibility_outcome:
         referrals = referrals.filter(eligibility_outcome=filters.eligibility_outcome)
     if filters.search:
-        referrals = referrals.filter(search_condition(filters.search))
+        referrals = referrals.search(filters.search)
     return referrals
 
 

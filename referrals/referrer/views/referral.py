@@ -36,7 +36,7 @@ from referrals.referrer.pages import (
     stale_message,
 )
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.team.dashboard import pagination, search_condition
+from referrals.team.dashboard import pagination
 
 MY_REFERRALS_PAGE_SIZE = 25
 
@@ -54,7 +54,7 @@ def my_referrals(request):
     search, status = form.narrowing()
     referrals = Referral.objects.visible_to(request.user).select_related("infant")
     if search:
-        referrals = referrals.filter(search_condition(search))
+        referrals = referrals.search(search)
     if status:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals.order_by("-updated_at", "-pk"), MY_REFERRALS_PAGE_SIZE).get_page(
