@@ -8,16 +8,13 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from referrals.drafts import COMPLETED, IN_PROGRESS
+from referrals.drafts import COMPLETED, NOT_STARTED
 from referrals.referrer.forms.about_you import AboutYouForm
 from referrals.referrer.forms.baby import BabyForm
 from referrals.referrer.forms.carers import CarersDoneForm
 from referrals.referrer.forms.concerns import ConcernsForm
 from referrals.referrer.forms.consent import ConsentForm
 from referrals.referrer.forms.safety import SafetyForm
-
-NOT_STARTED = "not_started"
-STATE_LABELS = {COMPLETED: "Completed", IN_PROGRESS: "In progress", NOT_STARTED: "Not started"}
 
 
 @dataclass(frozen=True)

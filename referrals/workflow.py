@@ -29,6 +29,7 @@ from imhs.models import AuditAction
 from referrals import invitations
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
+from referrals.labels import ACTION_WORDS
 from referrals.models import (
     InformationRequest,
     ParentViewsMethod,
@@ -97,20 +98,6 @@ class StaleVersion(Conflict):
             f"This referral was changed{who} at {when:%H:%M on %-d %B} after you opened the "
             "page, so nothing was changed. Check the latest details and try again.",
         )
-
-
-ACTION_WORDS = {
-    "submit": "send",
-    "start_review": "start reviewing",
-    "request_information": "ask for information on",
-    "answer_information_request": "answer the question on",
-    "accept": "accept",
-    "allocate": "allocate",
-    "decline": "decline",
-    "withdraw": "withdraw",
-    "close": "close",
-    "record_first_appointment": "record the first appointment of",
-}
 
 
 def _who_did_what(referral, action):

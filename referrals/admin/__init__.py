@@ -28,6 +28,7 @@ from patients.admin import NoBulkDeleteMixin
 from patients.chi import format_chi
 from referrals import presenters, waiting_times, workflow
 from referrals.drafts import parse_version
+from referrals.labels import ELIGIBILITY_LABELS
 from referrals.models import (
     AppointmentPlace,
     InformationRequest,
@@ -39,7 +40,6 @@ from referrals.models import (
 )
 from referrals.referrer.forms import about_you, consent
 from referrals.team import presenters as team_presenters
-from referrals.team.dashboard import ELIGIBILITY_LABELS
 from referrals.team.forms.triage import FORMS as ACTION_FORMS
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from referrals.drafts import COMPLETED
+from referrals.labels import REFERRER_EVENT_LABELS, STATUS_TAGS
 from referrals.models import Status
-from referrals.presenters import REFERRER_EVENT_LABELS, STATUS_TAGS
 from referrals.sections import SECTIONS
 
 STATUS_EXPLANATIONS = {

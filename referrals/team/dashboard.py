@@ -20,7 +20,7 @@ from patients.ages import age_in_months
 from patients.models import Postcode
 from patients.postcodes import NORTH_LANARKSHIRE_COUNCIL, SOUTH_LANARKSHIRE_COUNCIL
 from referrals import waiting_times
-from referrals.eligibility import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
+from referrals.labels import ELIGIBILITY_LABELS, STATUS_TAGS
 from referrals.models import (
     OPEN_STATUSES,
     InformationRequest,
@@ -31,7 +31,6 @@ from referrals.models import (
     Referral,
     Status,
 )
-from referrals.presenters import STATUS_TAGS
 
 PAGE_SIZE = 25
 DECLINED_RECENTLY = datetime.timedelta(days=90)
@@ -86,11 +85,6 @@ NOT_SET = "none"
 OLDEST, NEWEST = "oldest", "newest"
 ORDERINGS = {OLDEST: ("submitted_at", "reference"), NEWEST: ("-submitted_at", "-reference")}
 
-ELIGIBILITY_LABELS = {
-    ELIGIBLE: ("Eligible", "nhsuk-tag--green"),
-    NEEDS_REVIEW: ("For the team to look at", "nhsuk-tag--yellow"),
-    INELIGIBLE: ("Not eligible", "nhsuk-tag--red"),
-}
 PARENT_VIEWS_LABELS = {
     ParentViewsMethod.SECURE_LINK: "Secure link to be sent",
     ParentViewsMethod.WRITTEN_HERE: "Written in the referral",

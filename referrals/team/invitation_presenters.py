@@ -14,18 +14,10 @@ from django.utils import timezone
 
 from imhs.templatetags.nhsuk_format import nhs_date
 from referrals import invitations
+from referrals.labels import INVITATION_STATE_TAGS
 from referrals.models import OPEN_STATUSES, ParentViews
 from referrals.team.forms.invitations import InviteForm, carer_label, invitable
 
-# Each state (ParentInvitation.state) as the team sees it: a label and an NHS.UK tag colour.
-STATE_TAGS = {
-    "sent": ("Sent", "nhsuk-tag--blue"),
-    "opened": ("Opened", "nhsuk-tag--aqua-green"),
-    "locked": ("Locked", "nhsuk-tag--red"),
-    "submitted": ("Submitted", "nhsuk-tag--green"),
-    "expired": ("Expired", "nhsuk-tag--orange"),
-    "revoked": ("Revoked", "nhsuk-tag--grey"),
-}
 REVOCABLE_STATES = ("sent", "opened", "locked")
 
 # The parent's answers, in the order their form asks them.
@@ -124,7 +116,7 @@ def invitation(item, *, reference, now, name, views, latest, referral_open):
     """`latest`: whether this is the carer's newest link (older ones were replaced, so
     offering a new link from them would leave two working links)."""
     state = item.state(now)
-    label, tag_class = STATE_TAGS[state]
+    label, tag_class = INVITATION_STATE_TAGS[state]
     views_sent = bool(views and views.submitted_at)
     expires_label = "Expired" if state == "expired" else "Works until"
     rows = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.templatetags.nhsuk_format import nhs_date
-from referrals import presenters, waiting_times, workflow
+from referrals import labels, presenters, waiting_times, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
 from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
@@ -98,7 +98,7 @@ def answers(referral):
 def status_tag(referral):
     return {
         "label": referral.get_status_display(),
-        "tag_class": presenters.STATUS_TAGS[referral.status],
+        "tag_class": labels.STATUS_TAGS[referral.status],
     }
 
 
@@ -467,7 +467,7 @@ def eligibility(referral, *, reassess=False, today=None):
         dataclasses.replace(row, overridden=row.overridden and row.outcome == REVIEW)
         for row in shown["rows"]
     ]
-    titles = presenters.RULE_TITLES
+    titles = labels.RULE_TITLES
     return {
         **shown,
         "outcome": assessment.outcome,

@@ -15,6 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from imhs.layout import Fieldset, Radios
 from patients.forms import POSTCODE_MESSAGE
 from patients.models import Carer, CareRelationship, ContactMethod, Relationship
+from referrals.labels import relationship_label
 from referrals.referrer.forms.base import YES_NO_CHOICES, SectionForm, from_bool, to_bool, yes_no
 
 UK_PHONE_MESSAGE = "Enter a UK phone number, like 07700 900 123 or 01698 754609"
@@ -428,12 +429,6 @@ class CarerForm(ConditionalQuestions, SectionForm):
     @classmethod
     def summary(cls, referral):
         return CarersDoneForm.summary(referral)
-
-
-def relationship_label(relationship):
-    if relationship.relationship == Relationship.OTHER:
-        return relationship.relationship_other
-    return relationship.get_relationship_display()
 
 
 def carer_details(relationship):

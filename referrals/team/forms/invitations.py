@@ -11,18 +11,12 @@ from crispy_forms.layout import Layout
 from django import forms
 
 from imhs.layout import Radios
-
-
-def relationship_label(relationship):
-    """ "mother", "kinship carer", or what the referrer wrote for "Other"."""
-    if relationship.relationship_other:
-        return relationship.relationship_other
-    return relationship.get_relationship_display().lower()
+from referrals.labels import relationship_label
 
 
 def carer_label(relationship):
     """ "Parenttest Example (mother)"."""
-    return f"{relationship.carer.full_name} ({relationship_label(relationship)})"
+    return f"{relationship.carer.full_name} ({relationship_label(relationship, in_sentence=True)})"
 
 
 def invitable(relationships, *, views_sent_by=frozenset()):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from imhs.access import get_or_404, team_member_required
 from referrals import invitations
+from referrals.labels import INVITATION_STATE_TAGS
 from referrals.team import invitation_presenters
 from referrals.team.forms.invitations import carer_label
 from referrals.team.pages import find_referral, get_shows_page, page_url, record_view
@@ -139,7 +140,7 @@ def revoke(request, reference, invitation_id):
     carer = _carer(referral, invitation)
     state = invitation.state(timezone.now())
     if state not in invitation_presenters.REVOCABLE_STATES:
-        label = invitation_presenters.STATE_TAGS[state][0].lower()
+        label = INVITATION_STATE_TAGS[state][0].lower()
         messages.error(request, f"The link for {carer} is {label}: it cannot be revoked.")
     else:
         invitations.revoke(invitation, by=request.user, request=request)
