@@ -35,6 +35,21 @@ REFERRER_EVENT_LABELS = {
     ("accepted", "closed"): "Closed",
 }
 
+# How the team's timeline names each step; a step that keeps the status (allocation, the first
+# appointment) is named by its note.
+TEAM_EVENT_LABELS = {
+    ("draft", "submitted"): "Sent by the referrer",
+    ("submitted", "in_review"): "Review started",
+    ("submitted", "information_requested"): "Information asked for",
+    ("in_review", "information_requested"): "Information asked for",
+    ("information_requested", "submitted"): "The referrer answered",
+    ("information_requested", "in_review"): "The referrer answered",
+    ("in_review", "accepted"): "Accepted",
+    ("submitted", "declined"): "Declined",
+    ("in_review", "declined"): "Declined",
+    ("accepted", "closed"): "Closed",
+}
+
 # What each workflow action does, in a sentence: "You cannot <words> this referral now".
 ACTION_WORDS = {
     "submit": "send",
@@ -76,6 +91,19 @@ ELIGIBILITY_LABELS = {
     ELIGIBLE: ("Eligible", "nhsuk-tag--green"),
     NEEDS_REVIEW: ("For the team to look at", "nhsuk-tag--yellow"),
     INELIGIBLE: ("Not eligible", "nhsuk-tag--red"),
+}
+
+# The team's headline of the whole check.
+TEAM_HEADLINES = {
+    "eligible": "The baby meets the service's criteria.",
+    "needs_review": "Some checks are for the team to look at.",
+    "ineligible": "The baby does not meet the service's criteria.",
+}
+# The outcome of the whole check, on the team's page (its summary at the top).
+TEAM_ELIGIBILITY_TAGS = {
+    "eligible": ("Meets the criteria", "nhsuk-tag--green"),
+    "needs_review": ("For the team to look at", "nhsuk-tag--yellow"),
+    "ineligible": ("Does not meet the criteria", "nhsuk-tag--red"),
 }
 
 # --- the sections of the Request for Assistance ---------------------------------------------

@@ -16,7 +16,7 @@ from imhs.templatetags.nhsuk_format import nhs_date
 from referrals import invitations
 from referrals.labels import INVITATION_STATE_TAGS
 from referrals.models import OPEN_STATUSES, ParentViews
-from referrals.team.forms.invitations import InviteForm, carer_label, invitable
+from referrals.team.forms.invitations import carer_label, invitable
 
 REVOCABLE_STATES = ("sent", "opened", "locked")
 
@@ -175,12 +175,12 @@ def views_sent_by(referral):
     )
 
 
-def invite_form(referral, data=None):
-    """The form to send a new link, or None when no one can be sent one."""
+def invitable_relationships(referral):
+    """The care relationships whose carer may be sent a new link now (none once the referral
+    is declined, withdrawn or closed)."""
     if not can_invite(referral):
-        return None
-    choices = invitable(care_relationships(referral), views_sent_by=views_sent_by(referral))
-    return InviteForm(data, relationships=choices) if choices else None
+        return []
+    return invitable(care_relationships(referral), views_sent_by=views_sent_by(referral))
 
 
 def section(referral, *, now=None):
@@ -222,17 +222,13 @@ def section(referral, *, now=None):
         if views.saved_at and not views.submitted_at
     ]
     choices = invitable(relationships.values(), views_sent_by={v.carer_id for v in sent})
-    seen = max((item.pk for item in items), default=0)
-    form = (
-        InviteForm(relationships=choices, initial={"seen": seen})
-        if referral_open and choices
-        else None
-    )
     return {
         "invitations": links,
         "views": [sent_views(views, _name(relationships, views.carer)) for views in sent],
         "started": started,
-        "invite_form": form,
+        # Who may be sent a new link (the view draws the form), and the newest link so far.
+        "invite_choices": choices if referral_open else [],
+        "invite_seen": max((item.pk for item in items), default=0),
         "invite_url": reverse("referrals:team_invite", args=[referral.reference]),
         "no_one_with_responsibility": not any(
             r.has_parental_responsibility for r in relationships.values()

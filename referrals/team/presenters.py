@@ -14,34 +14,6 @@ from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
 from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
 from referrals.sections import SECTIONS
-from referrals.team.forms.triage import FORMS
-
-TEAM_HEADLINES = {
-    "eligible": "The baby meets the service's criteria.",
-    "needs_review": "Some checks are for the team to look at.",
-    "ineligible": "The baby does not meet the service's criteria.",
-}
-
-# How the team's timeline names each step; a step that keeps the status (allocation, the first
-# appointment) is named by its note.
-TEAM_EVENT_LABELS = {
-    ("draft", "submitted"): "Sent by the referrer",
-    ("submitted", "in_review"): "Review started",
-    ("submitted", "information_requested"): "Information asked for",
-    ("in_review", "information_requested"): "Information asked for",
-    ("information_requested", "submitted"): "The referrer answered",
-    ("information_requested", "in_review"): "The referrer answered",
-    ("in_review", "accepted"): "Accepted",
-    ("submitted", "declined"): "Declined",
-    ("in_review", "declined"): "Declined",
-    ("accepted", "closed"): "Closed",
-}
-
-ELIGIBILITY_TAGS = {
-    "eligible": ("Meets the criteria", "nhsuk-tag--green"),
-    "needs_review": ("For the team to look at", "nhsuk-tag--yellow"),
-    "ineligible": ("Does not meet the criteria", "nhsuk-tag--red"),
-}
 
 # Letters are written once the team has decided: accepted or declined.
 LETTER_STATUSES = (Status.ACCEPTED, Status.DECLINED)
@@ -327,50 +299,13 @@ def at_a_glance(referral, *, today, eligibility, parents):
         ),
         _waiting_glance(referral, today),
     ]
-    label, tag_class = ELIGIBILITY_TAGS[eligibility["outcome"]]
+    label, tag_class = labels.TEAM_ELIGIBILITY_TAGS[eligibility["outcome"]]
     rows.append(Glance("Eligibility", label, tag_class, href="#eligibility"))
     rows.append(_parent_views_glance(referral, parents))
     rows.append(_allocation_glance(referral))
     actions = bool(workflow.allowed_actions(referral))
     rows.append(Glance("Next step", next_step(referral), href="#actions" if actions else ""))
     return rows
-
-
-@dataclass(frozen=True)
-class ActionPanel:
-    action: str
-    title: str
-    form: object
-    url: str
-    submit_label: str
-    button_class: str
-    has_fields: bool
-    open: bool
-
-
-def action_panels(referral, bound=None, open_action=None):
-    """The forms of the actions open now, in `workflow.allowed_actions` order. `bound` is a form
-    that came back with errors: it takes its action's place, opened. `open_action` is opened
-    too (its URL was loaded with GET: a reload after a refused action)."""
-    panels = []
-    for action in workflow.allowed_actions(referral):
-        if bound is not None and bound.action == action:
-            form = bound
-        else:
-            form = FORMS[action](referral=referral)
-        panels.append(
-            ActionPanel(
-                action=action,
-                title=form.title,
-                form=form,
-                url=reverse("referrals:team_action", args=[referral.reference, action]),
-                submit_label=form.submit_label,
-                button_class=form.button_class,
-                has_fields=bool(form.fields),
-                open=(form.is_bound and bool(form.errors)) or action == open_action,
-            )
-        )
-    return panels
 
 
 @dataclass(frozen=True)
@@ -388,7 +323,7 @@ def timeline(events):
         if event.from_status == event.to_status:
             what, note = event.note, ""
         else:
-            what = TEAM_EVENT_LABELS.get(
+            what = labels.TEAM_EVENT_LABELS.get(
                 (event.from_status, event.to_status), event.get_to_status_display()
             )
             note = event.note
@@ -471,7 +406,7 @@ def eligibility(referral, *, reassess=False, today=None):
     return {
         **shown,
         "outcome": assessment.outcome,
-        "headline": TEAM_HEADLINES[assessment.outcome],
+        "headline": labels.TEAM_HEADLINES[assessment.outcome],
         "when": when,
         "reassessed": reassess,
         "overrides": [

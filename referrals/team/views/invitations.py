@@ -17,7 +17,7 @@ from imhs.access import get_or_404, team_member_required
 from referrals import invitations
 from referrals.labels import INVITATION_STATE_TAGS
 from referrals.team import invitation_presenters
-from referrals.team.forms.invitations import carer_label
+from referrals.team.forms.invitations import InviteForm, carer_label
 from referrals.team.pages import find_referral, get_shows_page, page_url, record_view
 
 LINK_PAGE = "referrals/team/invitation_link.html"
@@ -70,7 +70,8 @@ def _link_page(request, referral, invitation, token, *, resent=False):
 @no_referrer
 def invite(request, reference):
     referral = find_referral(request, reference)
-    form = invitation_presenters.invite_form(referral, request.POST)
+    choices = invitation_presenters.invitable_relationships(referral)
+    form = InviteForm(request.POST, relationships=choices) if choices else None
     if form is None:
         if not invitation_presenters.can_invite(referral):
             return _not_open(request, referral)

@@ -7,6 +7,7 @@ Every lookup goes through `Referral.objects.visible_to` (drafts and unknown refe
 becomes a friendly message naming who did what and when, never a 500 and never a lost update.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,8 +23,46 @@ from imhs.models import AuditAction
 from referrals import workflow
 from referrals.drafts import parse_version
 from referrals.team import access_log, invitation_presenters, presenters
+from referrals.team.forms.invitations import InviteForm
 from referrals.team.forms.triage import FORMS, NoteForm
 from referrals.team.pages import find_referral, page_url, record_view, team_lookup
+
+
+@dataclass(frozen=True)
+class ActionPanel:
+    action: str
+    title: str
+    form: object
+    url: str
+    submit_label: str
+    button_class: str
+    has_fields: bool
+    open: bool
+
+
+def _action_panels(referral, bound=None, open_action=None):
+    """The forms of the actions open now, in `workflow.allowed_actions` order. `bound` is a form
+    that came back with errors: it takes its action's place, opened. `open_action` is opened
+    too (its URL was loaded with GET: a reload after a refused action)."""
+    panels = []
+    for action in workflow.allowed_actions(referral):
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            form = FORMS[action](referral=referral)
+        panels.append(
+            ActionPanel(
+                action=action,
+                title=form.title,
+                form=form,
+                url=reverse("referrals:team_action", args=[referral.reference, action]),
+                submit_label=form.submit_label,
+                button_class=form.button_class,
+                has_fields=bool(form.fields),
+                open=(form.is_bound and bool(form.errors)) or action == open_action,
+            )
+        )
+    return panels
 
 
 def render_page(request, referral, *, bound=None, note_form=None, reassess=False, open_action=None):
@@ -32,6 +71,12 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
     failed = next((form for form in (bound, note_form) if form is not None and form.errors), None)
     eligibility = presenters.eligibility(referral, reassess=reassess, today=today)
     parents = invitation_presenters.section(referral)
+    choices = parents["invite_choices"]
+    invite_form = (
+        InviteForm(relationships=choices, initial={"seen": parents["invite_seen"]})
+        if choices
+        else None
+    )
     return render(
         request,
         "referrals/team/referral.html",
@@ -44,7 +89,7 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
             "status": presenters.status_tag(referral),
             "waiting_times": presenters.waiting_times_rows(referral, today),
             "decision": presenters.decision(referral),
-            "actions": presenters.action_panels(referral, bound, open_action),
+            "actions": _action_panels(referral, bound, open_action),
             "letters": presenters.letter_links(referral),
             "information_requests": presenters.information_requests(referral),
             "notes": presenters.notes(referral),
@@ -52,7 +97,7 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
             "timeline": presenters.timeline(referral.events.select_related("by")),
             "eligibility": eligibility,
             "parent_views": presenters.parent_views(referral),
-            "invitations": parents,
+            "invitations": {**parents, "invite_form": invite_form},
             "answers": presenters.answers(referral),
             "access_log": access_log.section(referral, request.user),
             "failed_form": failed,
