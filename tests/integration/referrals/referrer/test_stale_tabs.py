@@ -12,7 +12,7 @@ from imhs.models import AuditAction, AuditEvent
 from referrals.drafts import start_draft
 from referrals.models import Referral, Status
 from tests.factories import ReferralFactory
-from tests.integration.referrals.test_concerns_safety_consent_sections import concerns_data
+from tests.integration.referrals.referrer.test_concerns_safety_consent_sections import concerns_data
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
