@@ -31,6 +31,7 @@ from referrals.models import (
     Referral,
     Status,
 )
+from referrals.pagination import query_with
 
 PAGE_SIZE = 25
 DECLINED_RECENTLY = datetime.timedelta(days=90)
@@ -325,17 +326,6 @@ class QueueLink:
     current: bool
 
 
-def _query(params, **changes):
-    """`params` (a QueryDict) with `changes` applied (None removes a key), as "?a=1&b=2"."""
-    query = params.copy()
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value is not None:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 def queue_links(params, filters, counts):
     """The queues as links that keep the other filters (and go back to page 1)."""
     return [
@@ -343,49 +333,11 @@ def queue_links(params, filters, counts):
             key=queue.key,
             label=queue.label,
             count=counts[queue.key],
-            href=_query(params, queue=queue.key, page=None),
+            href=query_with(params, queue=queue.key, page=None),
             current=queue.key == filters.queue,
         )
         for queue in QUEUES
     ]
-
-
-@dataclass(frozen=True)
-class PageLink:
-    number: int | None
-    href: str
-    current: bool = False
-    ellipsis: bool = False
-
-
-@dataclass(frozen=True)
-class Pagination:
-    previous: str
-    next: str
-    pages: list
-
-
-def pagination(page, params):
-    """NHS.UK numbered pagination for `page`, keeping the filters; None for a single page."""
-    if page.paginator.num_pages < 2:
-        return None
-    pages = [
-        PageLink(number=None, href="", ellipsis=True)
-        if number == page.paginator.ELLIPSIS
-        else PageLink(
-            number=number,
-            href=_query(params, page=str(number)),
-            current=number == page.number,
-        )
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    ]
-    return Pagination(
-        previous=_query(params, page=str(page.previous_page_number()))
-        if page.has_previous()
-        else "",
-        next=_query(params, page=str(page.next_page_number())) if page.has_next() else "",
-        pages=pages,
-    )
 
 
 @dataclass(frozen=True)

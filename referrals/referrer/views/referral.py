@@ -22,6 +22,7 @@ from imhs.models import AuditAction
 from referrals import drafts, presenters, workflow
 from referrals.assessment import assessment_for
 from referrals.models import Referral
+from referrals.pagination import pagination
 from referrals.referrer import presenters as referrer_presenters
 from referrals.referrer.forms.answer import AnswerQuestionForm
 from referrals.referrer.forms.baby import FIND_PRACTICE_BUTTON
@@ -36,7 +37,6 @@ from referrals.referrer.pages import (
     stale_message,
 )
 from referrals.sections import SECTIONS_BY_SLUG
-from referrals.team.dashboard import pagination
 
 MY_REFERRALS_PAGE_SIZE = 25
 

@@ -8,6 +8,7 @@ from imhs import audit, search_terms
 from imhs.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals.models import Referral
+from referrals.pagination import pagination
 from referrals.team import dashboard as board
 
 
@@ -43,7 +44,7 @@ def dashboard(request):
         "search_key": search_key,
         "rows": board.rows(page, timezone.localdate(now)),
         "caption": board.caption(filters, page),
-        "pagination": board.pagination(page, links),
+        "pagination": pagination(page, links),
         "clear_filters": board.clear_filters_href(filters, search_key),
         "can_export_audit": is_service_lead(request.user),
     }

@@ -143,20 +143,6 @@ def test_queue_links_keep_the_filters_and_drop_the_page():
     assert [link.key for link in links if link.current] == ["new"]
 
 
-def test_pagination_elides_pages_and_keeps_the_filters():
-    page = Paginator(range(25 * 20), 25).get_page(10)
-    links = dashboard.pagination(page, QueryDict("q=Example&page=10"))
-    numbers = [link.number for link in links.pages]
-    assert numbers == [1, None, 8, 9, 10, 11, 12, None, 20]
-    assert links.previous == "?q=Example&page=9"
-    assert links.next == "?q=Example&page=11"
-    assert [link.number for link in links.pages if link.current] == [10]
-
-
-def test_a_single_page_needs_no_pagination():
-    assert dashboard.pagination(Paginator(range(3), 25).get_page(1), QueryDict()) is None
-
-
 def test_caption_names_the_queue_and_the_range():
     page = Paginator(range(30), 25).get_page(2)
     assert dashboard.caption(dashboard.Filters(queue="in_review"), page) == (
