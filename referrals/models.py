@@ -2,6 +2,7 @@
 professionals named in it."""
 
 import contextlib
+import datetime
 import re
 
 from django.conf import settings
@@ -83,7 +84,35 @@ class SignpostService(models.Model):
         return self.name
 
 
+# Declined referrals stay in the team's "Declined" queue this long.
+DECLINED_RECENTLY = datetime.timedelta(days=90)
+
+
+def _queues(now):
+    """Which referrals are in each of the team's queues (`now` dates "the last 90 days")."""
+    return {
+        "new": Q(status=Status.SUBMITTED),
+        "in_review": Q(status=Status.IN_REVIEW),
+        "information_requested": Q(status=Status.INFORMATION_REQUESTED),
+        "awaiting_allocation": Q(status=Status.ACCEPTED, allocated_to__isnull=True),
+        "accepted": Q(status=Status.ACCEPTED, allocated_to__isnull=False),
+        "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
+        "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
+        "all": Q(),
+    }
+
+
 class ReferralQuerySet(models.QuerySet):
+    def in_queue(self, key, now):
+        """The referrals in the team's queue `key` (the dashboard's QUEUES)."""
+        return self.filter(_queues(now)[key])
+
+    def queue_counts(self, now):
+        """How many referrals are in each of the team's queues: one query."""
+        return self.aggregate(
+            **{key: models.Count("pk", filter=condition) for key, condition in _queues(now).items()}
+        )
+
     def visible_to(self, user):
         """The one scoped lookup: referrers see their own referrals, the team sees all but
         other people's drafts. Anything outside is a 404 to the caller."""

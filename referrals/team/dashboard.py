@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
@@ -34,7 +34,6 @@ from referrals.models import (
 from referrals.pagination import query_with
 
 PAGE_SIZE = 25
-DECLINED_RECENTLY = datetime.timedelta(days=90)
 
 
 # --- queues ---------------------------------------------------------------------------------
@@ -42,22 +41,8 @@ DECLINED_RECENTLY = datetime.timedelta(days=90)
 
 @dataclass(frozen=True)
 class Queue:
-    key: str
+    key: str  # which referrals are in it: Referral.objects.in_queue
     label: str
-
-    def condition(self, now):
-        """Which referrals are in this queue (`now` dates the "last 90 days")."""
-        conditions = {
-            "new": Q(status=Status.SUBMITTED),
-            "in_review": Q(status=Status.IN_REVIEW),
-            "information_requested": Q(status=Status.INFORMATION_REQUESTED),
-            "awaiting_allocation": Q(status=Status.ACCEPTED, allocated_to__isnull=True),
-            "accepted": Q(status=Status.ACCEPTED, allocated_to__isnull=False),
-            "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
-            "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
-            "all": Q(),
-        }
-        return conditions[self.key]
 
 
 QUEUES = (
@@ -265,13 +250,6 @@ def filtered(user, filters):
     return referrals
 
 
-def queue_counts(referrals, now):
-    """How many of `referrals` are in each queue: one query."""
-    return referrals.aggregate(
-        **{queue.key: Count("pk", filter=queue.condition(now)) for queue in QUEUES}
-    )
-
-
 def _link_state(now):
     """The most telling state of the referral's secure links (LINK_*), or None if it has none
     (a subquery, so the page's query count does not grow with its rows)."""
@@ -295,7 +273,7 @@ def in_queue(referrals, filters, now):
     )
     views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
     return (
-        referrals.filter(QUEUES_BY_KEY[filters.queue].condition(now))
+        referrals.in_queue(filters.queue, now)
         .select_related("infant", "referrer", "allocated_to", "review_started_by")
         .annotate(
             information_requested_at=Subquery(latest_question.values("asked_at")[:1]),

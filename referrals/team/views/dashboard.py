@@ -34,7 +34,7 @@ def dashboard(request):
         request=request,
         detail={"list": True},
     )
-    queues = board.queue_links(links, filters, board.queue_counts(referrals, now))
+    queues = board.queue_links(links, filters, referrals.queue_counts(now))
     context = {
         "form": form,
         "filters": filters,

@@ -198,3 +198,8 @@ def test_an_empty_queue_points_to_matches_in_other_queues(current, counts, point
     assert (elsewhere is not None) == pointed
     if pointed:
         assert (elsewhere.href, elsewhere.count) == ("?q=Example&queue=all", 2)
+
+
+def test_every_queue_of_the_dashboard_is_a_queue_of_the_referrals():
+    for queue in dashboard.QUEUES:
+        Referral.objects.in_queue(queue.key, timezone.now())  # lazy: no query, KeyError if unknown
