@@ -24,6 +24,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("team/audit/", audit_export_page, name="audit_export"),
-    path("views/", include("referrals.urls_parents")),
+    path("views/", include("referrals.parents.urls")),
     path("", include("referrals.urls")),
 ]

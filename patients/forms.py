@@ -1,5 +1,5 @@
 """Forms for the people a referral is about. The Request for Assistance sections (issue 5) build
-on these: the fields and checks below are shared with `referrals.forms.baby`."""
+on these: the fields and checks below are shared with `referrals.referrer.forms.baby`."""
 
 from django import forms
 from django.utils import timezone

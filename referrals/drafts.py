@@ -16,7 +16,7 @@ from imhs.models import AuditAction
 from patients.models import Carer, CareRelationship, Infant
 from referrals.models import Referral, Status
 
-COMPLETED, IN_PROGRESS = "completed", "in_progress"
+COMPLETED, IN_PROGRESS, NOT_STARTED = "completed", "in_progress", "not_started"
 
 
 class StaleDraft(Exception):

@@ -1,16 +1,24 @@
 """The referral and its journey: the Request for Assistance, its status history, and the
 professionals named in it."""
 
+import contextlib
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from patients.catchment import CATCHMENT
+from patients.chi import validate_chi
 from patients.models import Infant
+from patients.postcodes import normalise as normalise_postcode
+
+# A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
+WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
 
 
 class Status(models.TextChoices):
@@ -77,7 +85,35 @@ class SignpostService(models.Model):
         return self.name
 
 
+# Declined referrals stay in the team's "Declined" queue this long.
+DECLINED_RECENTLY = datetime.timedelta(days=90)
+
+
+def _queues(now):
+    """Which referrals are in each of the team's queues (`now` dates "the last 90 days")."""
+    return {
+        "new": Q(status=Status.SUBMITTED),
+        "in_review": Q(status=Status.IN_REVIEW),
+        "information_requested": Q(status=Status.INFORMATION_REQUESTED),
+        "awaiting_allocation": Q(status=Status.ACCEPTED, allocated_to__isnull=True),
+        "accepted": Q(status=Status.ACCEPTED, allocated_to__isnull=False),
+        "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
+        "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
+        "all": Q(),
+    }
+
+
 class ReferralQuerySet(models.QuerySet):
+    def in_queue(self, key, now):
+        """The referrals in the team's queue `key` (the dashboard's QUEUES)."""
+        return self.filter(_queues(now)[key])
+
+    def queue_counts(self, now):
+        """How many referrals are in each of the team's queues: one query."""
+        return self.aggregate(
+            **{key: models.Count("pk", filter=condition) for key, condition in _queues(now).items()}
+        )
+
     def visible_to(self, user):
         """The one scoped lookup: referrers see their own referrals, the team sees all but
         other people's drafts. Anything outside is a 404 to the caller."""
@@ -88,6 +124,30 @@ class ReferralQuerySet(models.QuerySet):
         if user.is_referrer:
             return self.filter(referrer=user)
         return self.none()
+
+    def search(self, text):
+        """Referrals whose reference, baby's name (every word in the given or family name), CHI
+        number or postcode matches `text`: the one search of the dashboard, "Your referrals"
+        and the admin. A CHI number may be typed with spaces or hyphens, as `validate_chi`
+        reads it; a postcode with or without its space."""
+        if WHOLE_REFERENCE.fullmatch(text):
+            # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
+            # match uses the index where "contains" would read every referral.
+            return self.filter(reference=text.upper())
+        condition = Q(reference__icontains=text)
+        words = text.split()
+        if words:
+            name = Q()
+            for word in words:
+                name &= Q(infant__given_name__icontains=word) | Q(
+                    infant__family_name__icontains=word
+                )
+            condition |= name
+        with contextlib.suppress(ValidationError):  # not a CHI number: the rest may still match
+            condition |= Q(infant__chi_number=validate_chi(text))
+        with contextlib.suppress(ValueError):  # not a postcode: the rest may still match
+            condition |= Q(infant__postcode=normalise_postcode(text))
+        return self.filter(condition)
 
     def drafts_of(self, user):
         return self.filter(referrer=user, status=Status.DRAFT)
@@ -287,38 +347,11 @@ class Referral(models.Model):
     def is_draft(self):
         return self.status == Status.DRAFT
 
-    # --- waiting times (Scotland's CAMHS standard: treatment within 18 weeks of referral; a
-    # first appointment within 4 weeks for those meeting criteria) -----------------------------
-
     @property
     def received_on(self):
-        """The received date: the referral-to-treatment clock starts here."""
+        """The received date: the referral-to-treatment clock starts here (referrals.
+        waiting_times counts from it)."""
         return timezone.localdate(self.submitted_at) if self.submitted_at else None
-
-    @property
-    def breach_date(self):
-        """The day the 18 weeks from receipt run out."""
-        return self.received_on + datetime.timedelta(weeks=18) if self.received_on else None
-
-    def days_waiting(self, today):
-        return (today - self.received_on).days if self.received_on else None
-
-    def week_of_18(self, today):
-        """Which week of the 18 the referral is in (1 on the day it arrived)."""
-        return self.days_waiting(today) // 7 + 1 if self.received_on else None
-
-    @property
-    def first_appointment_within_4_weeks_of_acceptance(self):
-        if not (self.first_appointment_on and self.decided_at and self.status != "declined"):
-            return None
-        accepted_on = timezone.localdate(self.decided_at)
-        return self.first_appointment_on <= accepted_on + datetime.timedelta(weeks=4)
-
-    @property
-    def first_appointment_within_18_weeks(self):
-        if not (self.first_appointment_on and self.received_on):
-            return None
-        return self.first_appointment_on <= self.breach_date
 
     @property
     def indicator_counts(self):

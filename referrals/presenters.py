@@ -4,44 +4,16 @@ from dataclasses import dataclass
 
 from patients.chi import format_chi
 from referrals.assessment import OVERRIDABLE, is_overridden, overridable_failures
-from referrals.drafts import COMPLETED, IN_PROGRESS
+from referrals.drafts import COMPLETED
 from referrals.eligibility import STILL_NEEDED
-from referrals.sections import SECTIONS, STATE_LABELS
-
-RULE_TITLES = {
-    "age": "Age",
-    "residence": "Where the family lives",
-    "gp_practice": "GP practice",
-    "referrer_type": "Who is referring",
-    "living_arrangement": "Who the baby lives with",
-    "indicator_threshold": "What you have observed",
-    "consent": "Consent",
-}
-CHECK_TAGS = {
-    "pass": ("Met", "nhsuk-tag--green"),
-    "review": ("For the team to look at", "nhsuk-tag--yellow"),
-    "fail": ("Not met", "nhsuk-tag--red"),
-    "missing": ("Still needed", "nhsuk-tag--grey"),
-}
-OUTCOME_HEADLINES = {
-    "eligible": "From your answers so far, the baby meets the service's criteria.",
-    "needs_review": "Some answers are still needed, or are for the team to look at.",
-    "ineligible": "From your answers, the baby does not meet the service's criteria.",
-}
-STATE_TAGS = {
-    COMPLETED: "nhsuk-tag--no-colour nhsuk-tag--no-border nhsuk-u-font-weight-normal",
-    IN_PROGRESS: "nhsuk-tag--light-blue",
-}
-STATUS_TAGS = {
-    "draft": "nhsuk-tag--grey",
-    "submitted": "nhsuk-tag--blue",
-    "in_review": "nhsuk-tag--purple",
-    "information_requested": "nhsuk-tag--orange",
-    "accepted": "nhsuk-tag--green",
-    "declined": "nhsuk-tag--red",
-    "withdrawn": "nhsuk-tag--grey",
-    "closed": "nhsuk-tag--grey",
-}
+from referrals.labels import (
+    CHECK_TAGS,
+    OUTCOME_HEADLINES,
+    RULE_TITLES,
+    SECTION_STATE_LABELS,
+    SECTION_STATE_TAGS,
+)
+from referrals.sections import SECTIONS
 
 
 @dataclass(frozen=True)
@@ -62,8 +34,8 @@ def task_rows(referral):
                 title=section.title,
                 url=section.url(referral),
                 state=state,
-                state_label=STATE_LABELS[state],
-                tag_class=STATE_TAGS.get(state, "nhsuk-tag--white"),
+                state_label=SECTION_STATE_LABELS[state],
+                tag_class=SECTION_STATE_TAGS.get(state, "nhsuk-tag--white"),
             )
         )
     return rows
@@ -142,31 +114,3 @@ def baby_heading(referral):
 
 def chi(value):
     return format_chi(value) if value else ""
-
-
-# How the referrer sees each step (their view of the timeline; team notes never appear here).
-REFERRER_EVENT_LABELS = {
-    ("draft", "submitted"): "Sent to the team",
-    ("information_requested", "submitted"): "Your answer was sent to the team",
-    ("information_requested", "in_review"): "Your answer was sent to the team",
-    ("submitted", "in_review"): "The team started looking at the referral",
-    ("in_review", "information_requested"): "The team asked you for more information",
-    ("submitted", "information_requested"): "The team asked you for more information",
-    ("in_review", "accepted"): "Accepted by the team",
-    ("in_review", "declined"): "Declined by the team",
-    ("submitted", "declined"): "Declined by the team",
-    ("accepted", "closed"): "Closed",
-}
-
-
-def referrer_timeline(events):
-    """(when, what) for each status change, in the referrer's words."""
-    return [
-        (
-            event.at,
-            REFERRER_EVENT_LABELS.get(
-                (event.from_status, event.to_status), event.get_to_status_display()
-            ),
-        )
-        for event in events
-    ]

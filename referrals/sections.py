@@ -8,24 +8,21 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from referrals.drafts import COMPLETED, IN_PROGRESS
-
-NOT_STARTED = "not_started"
-STATE_LABELS = {COMPLETED: "Completed", IN_PROGRESS: "In progress", NOT_STARTED: "Not started"}
+from referrals.drafts import COMPLETED, NOT_STARTED
+from referrals.referrer.forms.about_you import AboutYouForm
+from referrals.referrer.forms.baby import BabyForm
+from referrals.referrer.forms.carers import CarersDoneForm
+from referrals.referrer.forms.concerns import ConcernsForm
+from referrals.referrer.forms.consent import ConsentForm
+from referrals.referrer.forms.safety import SafetyForm
 
 
 @dataclass(frozen=True)
 class Section:
     slug: str
     title: str
-    form_path: str  # "module:Class" under referrals.forms, imported when first used
+    form_class: type  # a SectionForm (referrals.referrer.forms): its page and its summary
     url_name: str = "referrals:section"
-
-    @property
-    def form_class(self):
-        module, name = self.form_path.split(":")
-        imported = __import__(f"referrals.forms.{module}", fromlist=[name])
-        return getattr(imported, name)
 
     def url(self, referral):
         if self.url_name == "referrals:section":
@@ -37,12 +34,12 @@ class Section:
 
 
 SECTIONS = (
-    Section("baby", "About the baby", "baby:BabyForm"),
-    Section("carers", "Parents and carers", "carers:CarersDoneForm", "referrals:carers"),
-    Section("concerns", "Your concerns", "concerns:ConcernsForm"),
-    Section("safety", "Safety and other support", "safety:SafetyForm"),
-    Section("consent", "Consent and the family's views", "consent:ConsentForm"),
-    Section("about-you", "About you", "about_you:AboutYouForm"),
+    Section("baby", "About the baby", BabyForm),
+    Section("carers", "Parents and carers", CarersDoneForm, "referrals:carers"),
+    Section("concerns", "Your concerns", ConcernsForm),
+    Section("safety", "Safety and other support", SafetyForm),
+    Section("consent", "Consent and the family's views", ConsentForm),
+    Section("about-you", "About you", AboutYouForm),
 )
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 

@@ -30,6 +30,7 @@ from imhs.nhsuk.text import nhs_date
 from referrals import invitations
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
+from referrals.labels import ACTION_WORDS
 from referrals.models import (
     InformationRequest,
     ParentViewsMethod,
@@ -39,6 +40,7 @@ from referrals.models import (
     TeamNote,
 )
 from referrals.notifications import queue_referral_email
+from referrals.sections import incomplete_sections
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -97,20 +99,6 @@ class StaleVersion(Conflict):
             f"This referral was changed{who} at {when:%H:%M on %-d %B} after you opened the "
             "page, so nothing was changed. Check the latest details and try again.",
         )
-
-
-ACTION_WORDS = {
-    "submit": "send",
-    "start_review": "start reviewing",
-    "request_information": "ask for information on",
-    "answer_information_request": "answer the question on",
-    "accept": "accept",
-    "allocate": "allocate",
-    "decline": "decline",
-    "withdraw": "withdraw",
-    "close": "close",
-    "record_first_appointment": "record the first appointment of",
-}
 
 
 def _who_did_what(referral, action):
@@ -203,8 +191,6 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
     check; they are saved with the submission. Raises SubmissionRefused while a required section
     is incomplete, the outcome is ineligible, or a possible duplicate has not been confirmed.
     """
-    from referrals.sections import incomplete_sections  # sections import forms, forms import us
-
     with transaction.atomic():
         locked = _lock(referral)
         if locked.status != Status.DRAFT:

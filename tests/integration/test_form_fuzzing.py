@@ -35,8 +35,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from referrals import invitations, workflow
-from referrals.forms.triage import FORMS
 from referrals.models import SignpostService
+from referrals.team.forms.triage import FORMS
 from tests.factories import (
     CareRelationshipFactory,
     GPPracticeFactory,

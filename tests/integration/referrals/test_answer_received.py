@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from referrals import workflow
-from referrals.dashboard import PAGE_SIZE
 from referrals.models import Referral, Status
+from referrals.team.dashboard import PAGE_SIZE
 from tests.factories import ReferralFactory, TeamMemberFactory
 from tests.sign_in import DASHBOARD_QUERIES, sign_in
 

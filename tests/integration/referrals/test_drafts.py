@@ -14,8 +14,8 @@ from django.utils import timezone
 from imhs.models import AuditAction, AuditEvent
 from patients.models import Carer, Infant
 from referrals import drafts
-from referrals.forms.base import SectionForm
 from referrals.models import Referral, Status
+from referrals.referrer.forms.base import SectionForm
 from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
 from tests.sign_in import sign_in
 

@@ -370,28 +370,3 @@ def test_two_concurrent_accepts_one_succeeds_the_other_gets_the_friendly_conflic
     loser = next(outcome for outcome in outcomes if outcome != "accepted")
     assert "Nothing was changed" in loser or "nothing was changed" in loser
     assert ReferralEvent.objects.filter(referral=referral, to_status="accepted").count() == 1
-
-
-def test_waiting_times_from_the_received_date():
-    referral = ReferralFactory(submitted=True)
-    received = referral.received_on
-
-    assert referral.breach_date == received + datetime.timedelta(weeks=18)
-    assert referral.days_waiting(received + datetime.timedelta(days=10)) == 10
-    assert referral.week_of_18(received) == 1
-    assert referral.week_of_18(received + datetime.timedelta(days=7)) == 2
-
-
-def test_first_appointment_standards_are_judged_from_acceptance_and_receipt():
-    referral = referral_in("in_review")
-    workflow.accept(referral, by=TeamMemberFactory(), version=referral.version, priority="routine")
-    referral.refresh_from_db()
-    accepted_on = referral.decided_at.date()
-
-    referral.first_appointment_on = accepted_on + datetime.timedelta(weeks=4)
-    assert referral.first_appointment_within_4_weeks_of_acceptance is True
-    assert referral.first_appointment_within_18_weeks is True
-    referral.first_appointment_on = accepted_on + datetime.timedelta(weeks=4, days=1)
-    assert referral.first_appointment_within_4_weeks_of_acceptance is False
-    referral.first_appointment_on = referral.breach_date + datetime.timedelta(days=1)
-    assert referral.first_appointment_within_18_weeks is False

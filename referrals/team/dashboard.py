@@ -1,0 +1,467 @@
+"""The team's triage dashboard: its queues, filters and search, and the rows it shows.
+
+The page costs a constant number of queries however many referrals there are: one for the
+queue counts (conditional aggregation), one for the paginator's count, one for the page of rows
+(everything a row shows is joined or annotated), one for the "allocated to" choices.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.utils import timezone
+
+from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
+from imhs.nhsuk.text import nhs_date, plural
+from patients.ages import age_in_months
+from patients.catchment import CATCHMENT
+from patients.models import Postcode
+from referrals import waiting_times
+from referrals.labels import ELIGIBILITY_LABELS, STATUS_TAGS
+from referrals.models import (
+    OPEN_STATUSES,
+    InformationRequest,
+    ParentInvitation,
+    ParentViews,
+    ParentViewsMethod,
+    Priority,
+    Referral,
+    Status,
+)
+from referrals.pagination import query_with
+
+PAGE_SIZE = 25
+
+
+# --- queues ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str  # which referrals are in it: Referral.objects.in_queue
+    label: str
+
+
+QUEUES = (
+    Queue("new", "New"),
+    Queue("in_review", "In review"),
+    Queue("information_requested", "Information requested"),
+    Queue("awaiting_allocation", "Accepted, awaiting allocation"),
+    Queue("accepted", "Accepted"),
+    Queue("declined", "Declined in the last 90 days"),
+    Queue("closed", "Withdrawn or closed"),
+    Queue("all", "All referrals"),
+)
+QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
+DEFAULT_QUEUE = "new"
+# A search looks in every queue unless a queue is chosen: a referral that moved on from "New"
+# is still found, with its status and the matches in each queue counted.
+SEARCH_QUEUE = "all"
+
+
+# --- filters --------------------------------------------------------------------------------
+
+ELSEWHERE = "elsewhere"
+AREA_COUNCILS = {council.slug: council.code for council in CATCHMENT.councils}
+NOT_ALLOCATED = "none"
+NOT_SET = "none"
+OLDEST, NEWEST = "oldest", "newest"
+ORDERINGS = {OLDEST: ("submitted_at", "reference"), NEWEST: ("-submitted_at", "-reference")}
+
+PARENT_VIEWS_LABELS = {
+    ParentViewsMethod.SECURE_LINK: "Secure link to be sent",
+    ParentViewsMethod.WRITTEN_HERE: "Written in the referral",
+    ParentViewsMethod.NOT_NOW: "Not now",
+}
+# The parents' secure links, most telling first: a referral with several links (two carers,
+# or a link sent again) shows the first of these that any of its links is in. The order of the
+# `When`s in `_link_state` follows ParentInvitation.state.
+LINK_LOCKED, LINK_OPENED, LINK_SENT, LINK_EXPIRED, LINK_REVOKED = range(1, 6)
+LINK_LABELS = {
+    LINK_LOCKED: "Link locked",
+    LINK_OPENED: "Link opened",
+    LINK_SENT: "Link sent",
+    LINK_EXPIRED: "Link expired",
+    LINK_REVOKED: "Link revoked",
+}
+VIEWS_RECEIVED = "Views received"
+
+
+def _choice(label, choices, *, anything):
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", anything), *choices],
+        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET parameters. Invalid values are ignored, never an error page."""
+
+    queue = forms.ChoiceField(
+        required=False, choices=[(q.key, q.label) for q in QUEUES], widget=forms.HiddenInput
+    )
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Reference, baby's name, CHI number or postcode",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input", "spellcheck": "false"}),
+    )
+    status = _choice(
+        "Status", [s for s in Status.choices if s[0] != Status.DRAFT], anything="Any status"
+    )
+    referrer_profession = _choice(
+        "Referrer's profession",
+        [(p.value, p.label) for p in Profession if p in REFERRER_PROFESSIONS],
+        anything="Any profession",
+    )
+    area = _choice(
+        "Where the baby lives",
+        [
+            *[(council.slug, council.name) for council in CATCHMENT.councils],
+            (ELSEWHERE, "Elsewhere or not known"),
+        ],
+        anything="Anywhere",
+    )
+    allocated_to = _choice("Allocated to", [], anything="Anyone or no one")
+    priority = _choice("Priority", [*Priority.choices, (NOT_SET, "Not set")], anything="Any")
+    eligibility_outcome = _choice(
+        "Eligibility outcome",
+        [(key, label) for key, (label, _tag) in ELIGIBILITY_LABELS.items()],
+        anything="Any outcome",
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[(OLDEST, "Oldest received first"), (NEWEST, "Newest received first")],
+        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query, evaluated once: the same list validates and draws the select.
+        staff = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
+        people = [
+            (str(user.pk), user.full_name if user.is_active else f"{user.full_name} (left)")
+            for user in staff.only("given_name", "family_name", "is_active")
+        ]
+        self.fields["allocated_to"].choices = [
+            ("", "Anyone or no one"),
+            (NOT_ALLOCATED, "Not allocated"),
+            *people,
+        ]
+
+    def filters(self):
+        """The valid filters, with defaults for the rest."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        search = (data.get("q") or "").strip()
+        return Filters(
+            queue=data.get("queue") or (SEARCH_QUEUE if search else DEFAULT_QUEUE),
+            search=search,
+            status=data.get("status") or "",
+            referrer_profession=data.get("referrer_profession") or "",
+            area=data.get("area") or "",
+            allocated_to=data.get("allocated_to") or "",
+            priority=data.get("priority") or "",
+            eligibility_outcome=data.get("eligibility_outcome") or "",
+            sort=data.get("sort") or OLDEST,
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    queue: str = DEFAULT_QUEUE
+    search: str = ""
+    status: str = ""
+    referrer_profession: str = ""
+    area: str = ""
+    allocated_to: str = ""
+    priority: str = ""
+    eligibility_outcome: str = ""
+    sort: str = OLDEST
+
+    @property
+    def chosen(self):
+        """The filters (not the search, queue or order) that narrow the list, by GET name."""
+        return {
+            name: value
+            for name, value in [
+                ("status", self.status),
+                ("referrer_profession", self.referrer_profession),
+                ("area", self.area),
+                ("allocated_to", self.allocated_to),
+                ("priority", self.priority),
+                ("eligibility_outcome", self.eligibility_outcome),
+            ]
+            if value
+        }
+
+    @property
+    def narrowing(self):
+        """Whether anything beyond the queue and the order narrows the list."""
+        return bool(self.search or self.chosen)
+
+    @property
+    def summary(self):
+        """The collapsed filters' summary: "Filters", or "Filters (2 active)"."""
+        return f"Filters ({len(self.chosen)} active)" if self.chosen else "Filters"
+
+
+# --- the queries ----------------------------------------------------------------------------
+
+
+def _in_council(codes):
+    return Exists(
+        Postcode.objects.filter(postcode=OuterRef("infant__postcode"), council_area_code__in=codes)
+    )
+
+
+def filtered(user, filters):
+    """Referrals the user may see that match every filter but the queue. Never drafts:
+    visible_to already hides them from the team, and the dashboard says so again on purpose."""
+    referrals = Referral.objects.visible_to(user).exclude(status=Status.DRAFT)
+    if filters.status:
+        referrals = referrals.filter(status=filters.status)
+    if filters.referrer_profession:
+        referrals = referrals.filter(referrer_profession=filters.referrer_profession)
+    if filters.area in AREA_COUNCILS:
+        referrals = referrals.filter(_in_council([AREA_COUNCILS[filters.area]]))
+    elif filters.area == ELSEWHERE:
+        referrals = referrals.filter(~_in_council(list(AREA_COUNCILS.values())))
+    if filters.allocated_to == NOT_ALLOCATED:
+        referrals = referrals.filter(allocated_to__isnull=True)
+    elif filters.allocated_to:
+        referrals = referrals.filter(allocated_to_id=int(filters.allocated_to))
+    if filters.priority == NOT_SET:
+        referrals = referrals.filter(priority="")
+    elif filters.priority:
+        referrals = referrals.filter(priority=filters.priority)
+    if filters.eligibility_outcome:
+        referrals = referrals.filter(eligibility_outcome=filters.eligibility_outcome)
+    if filters.search:
+        referrals = referrals.search(filters.search)
+    return referrals
+
+
+def _link_state(now):
+    """The most telling state of the referral's secure links (LINK_*), or None if it has none
+    (a subquery, so the page's query count does not grow with its rows)."""
+    state = Case(
+        When(revoked_at__isnull=False, then=Value(LINK_REVOKED)),
+        When(locked_at__isnull=False, then=Value(LINK_LOCKED)),
+        When(expires_at__lte=now, then=Value(LINK_EXPIRED)),
+        When(first_opened_at__isnull=False, then=Value(LINK_OPENED)),
+        default=Value(LINK_SENT),
+        output_field=IntegerField(),
+    )
+    # A link whose views were sent shows as "Views received" (`parent_views_received`).
+    links = ParentInvitation.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=True)
+    return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
+
+
+def in_queue(referrals, filters, now):
+    """The queue's referrals, with everything a row shows, oldest received first."""
+    latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
+        "-asked_at", "-id"
+    )
+    views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
+    return (
+        referrals.in_queue(filters.queue, now)
+        .select_related("infant", "referrer", "allocated_to", "review_started_by")
+        .annotate(
+            information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
+            parent_views_received=Exists(views_received),
+            parent_link_state=_link_state(now),
+        )
+        .order_by(*ORDERINGS[filters.sort])
+    )
+
+
+def paginate(referrals, page_number):
+    return Paginator(referrals, PAGE_SIZE).get_page(page_number)
+
+
+# --- what the page shows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueLink:
+    key: str
+    label: str
+    count: int
+    href: str
+    current: bool
+
+
+def queue_links(params, filters, counts):
+    """The queues as links that keep the other filters (and go back to page 1)."""
+    return [
+        QueueLink(
+            key=queue.key,
+            label=queue.label,
+            count=counts[queue.key],
+            href=query_with(params, queue=queue.key, page=None),
+            current=queue.key == filters.queue,
+        )
+        for queue in QUEUES
+    ]
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    reference: str
+    baby_name: str
+    age: str
+    referrer_name: str
+    referrer_profession: str
+    received_on: datetime.date | None
+    days_waiting: str
+    week_of_18: str
+    over_18_weeks: bool
+    status: str
+    status_class: str
+    status_detail: str
+    answer_received: bool  # the referrer answered; the team has not opened the page since
+    eligibility: str
+    eligibility_class: str
+    parent_views: str
+    possible_duplicate: bool
+    priority: str
+    urgent: bool
+    allocated_to: str
+
+
+def _age(infant, today):
+    if infant.date_of_birth is None or today < infant.date_of_birth:
+        return "Not known"
+    return plural(age_in_months(infant.date_of_birth, today), "month")
+
+
+def _profession(value):
+    return Profession(value).label if value in Profession.values else value or "Not given"
+
+
+def _waiting(referral, today):
+    """(days, "week N of 18", in week 19 or later): the clock runs from receipt until the family is
+    seen, while the referral is open; declined, withdrawn and closed referrals are not waiting."""
+    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
+        return "Not waiting", "", False
+    week = waiting_times.week_of_wait(referral.received_on, today)
+    return (
+        plural(waiting_times.days_waiting(referral.received_on, today), "day"),
+        f"Week {week} of {waiting_times.TREATMENT_WEEKS}",
+        week > waiting_times.TREATMENT_WEEKS,
+    )
+
+
+def _status_detail(referral):
+    if referral.status == Status.IN_REVIEW and referral.review_started_by:
+        return f"by {referral.review_started_by.full_name}"
+    asked_at = getattr(referral, "information_requested_at", None)
+    if referral.status == Status.INFORMATION_REQUESTED and asked_at:
+        return f"waiting since {nhs_date(timezone.localdate(asked_at))}"
+    if referral.status == Status.DECLINED and referral.decided_at:
+        return f"on {nhs_date(timezone.localdate(referral.decided_at))}"
+    return ""
+
+
+def _parent_views(referral):
+    """Views received, else the state of the secure links, else how the referrer said the
+    parents would give their views (the annotations come from `in_queue`)."""
+    if getattr(referral, "parent_views_received", False):
+        return VIEWS_RECEIVED
+    link_state = getattr(referral, "parent_link_state", None)
+    if link_state in LINK_LABELS:
+        return LINK_LABELS[link_state]
+    return PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given")
+
+
+def row(referral, today):
+    infant = referral.infant
+    days, week, over = _waiting(referral, today)
+    eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
+        referral.eligibility_outcome, ("Not assessed", "nhsuk-tag--grey")
+    )
+    return DashboardRow(
+        reference=referral.reference,
+        baby_name=infant.full_name or "Name not given",
+        age=_age(infant, today),
+        referrer_name=referral.referrer_name or referral.referrer.full_name,
+        referrer_profession=_profession(referral.referrer_profession),
+        received_on=referral.received_on,
+        days_waiting=days,
+        week_of_18=week,
+        over_18_weeks=over,
+        status=referral.get_status_display(),
+        status_class=STATUS_TAGS[referral.status],
+        status_detail=_status_detail(referral),
+        answer_received=referral.answer_received_at is not None,
+        eligibility=eligibility,
+        eligibility_class=eligibility_class,
+        parent_views=_parent_views(referral),
+        possible_duplicate=referral.possible_duplicate,
+        priority=referral.get_priority_display() if referral.priority else "Not set",
+        urgent=referral.priority == Priority.URGENT,
+        allocated_to=referral.allocated_to.full_name if referral.allocated_to else "Not allocated",
+    )
+
+
+def rows(referrals, today):
+    return [row(referral, today) for referral in referrals]
+
+
+def caption(filters, page):
+    queue = QUEUES_BY_KEY[filters.queue].label
+    if filters.search and filters.queue == SEARCH_QUEUE:
+        queue = "Matches in every queue"
+    order = "oldest" if filters.sort == OLDEST else "newest"
+    if not page.paginator.count:
+        return f"{queue}: no referrals"
+    return (
+        f"{queue}: {page.start_index()} to {page.end_index()} of "
+        f"{plural(page.paginator.count, 'referral')}, {order} received first"
+    )
+
+
+def clear_filters_href(filters, search_key=""):
+    """The queue and the search (its key: imhs.search_terms) without the filters."""
+    params = {"queue": filters.queue}
+    if filters.search and search_key:
+        params["s"] = search_key
+    return "?" + urlencode(params)
+
+
+# What the search form may send besides its text (search_keeps): never the queue.
+SEARCH_KEEPS = (
+    "status",
+    "referrer_profession",
+    "area",
+    "allocated_to",
+    "priority",
+    "eligibility_outcome",
+    "sort",
+)
+
+
+def search_keeps(filters):
+    """What the search form sends besides the text: the chosen filters and the order, never
+    the queue (a search looks in every queue)."""
+    keep = dict(filters.chosen)
+    if filters.sort != OLDEST:
+        keep["sort"] = filters.sort
+    return list(keep.items())
+
+
+def matches_elsewhere(queues, filters):
+    """The "All referrals" link when the chosen queue has no match but other queues do."""
+    everywhere = next(queue for queue in queues if queue.key == SEARCH_QUEUE)
+    current = next(queue for queue in queues if queue.current)
+    if current.count or not everywhere.count or current is everywhere:
+        return None
+    return everywhere

@@ -1,0 +1,497 @@
+"""What the team's referral page and the outcome letters show, worked out here so templates hold
+no decisions. (The referrer's pages use `referrals.presenters`; these reuse what they can.)"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from imhs.nhsuk.text import nhs_date, when
+from referrals import labels, presenters, waiting_times, workflow
+from referrals.assessment import OVERRIDABLE, assessment_for
+from referrals.eligibility import REVIEW, Assessment, Check
+from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
+from referrals.sections import SECTIONS
+
+# Letters are written once the team has decided: accepted or declined.
+LETTER_STATUSES = (Status.ACCEPTED, Status.DECLINED)
+LETTER_RECIPIENTS = {"referrer": "the referrer", "gp": "the GP practice"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a summary list: a label, a value, and an optional NHS.UK tag class."""
+
+    label: str
+    value: str
+    tag_class: str = ""
+
+
+def _yes_no_row(label, result, unknown):
+    if result is None:
+        return Row(label, unknown)
+    return Row(label, "Yes" if result else "No", "nhsuk-tag--green" if result else "nhsuk-tag--red")
+
+
+# The referral form's sections as the team calls them: the referrer's own headings ("Your
+# concerns", "About you") are written to the referrer.
+TEAM_SECTION_TITLES = {"concerns": "Concerns", "about-you": "Referrer"}
+TEAM_ROW_LABELS = {"Where you are based": "Where the referrer is based"}
+
+
+def heading(referral):
+    """The page's one heading: the baby's name (the reference is the caption above it)."""
+    return referral.infant.full_name or "Baby's name not given"
+
+
+def answers(referral):
+    """The referral form's answers in the team's words, each section with an id to link to
+    (`presenters.answers` lists them in SECTIONS order)."""
+    shown_sections = presenters.answers(referral, editable=False)
+    return [
+        {
+            **shown,
+            "id": f"form-{section.slug}",
+            "title": TEAM_SECTION_TITLES.get(section.slug, shown["title"]),
+            "rows": [(TEAM_ROW_LABELS.get(label, label), value) for label, value in shown["rows"]],
+        }
+        for section, shown in zip(SECTIONS, shown_sections, strict=True)
+    ]
+
+
+def status_tag(referral):
+    return {
+        "label": referral.get_status_display(),
+        "tag_class": labels.STATUS_TAGS[referral.status],
+    }
+
+
+def _days_waiting(received_on, today):
+    """ "N days (week W of 18)", as the page and its summary at the top say it."""
+    days = waiting_times.days_waiting(received_on, today)
+    week = waiting_times.week_of_wait(received_on, today)
+    return (
+        f"{days} {'day' if days == 1 else 'days'} (week {week} of {waiting_times.TREATMENT_WEEKS})"
+    )
+
+
+def waiting_times_rows(referral, today):
+    """The waiting-time rows: the clock starts on the received date; the standard is a first
+    appointment within 18 weeks of receipt (and within 4 weeks of acceptance)."""
+    received_on = referral.received_on
+    if received_on is None:
+        return []
+    rows = [Row("Received", nhs_date(received_on))]
+    breach = waiting_times.breach_on(received_on)
+    waiting = referral.status in OPEN_STATUSES and not referral.first_appointment_on
+    if waiting:
+        rows.append(Row("Days waiting", _days_waiting(received_on, today)))
+        if waiting_times.breached(received_on, today):
+            rows.append(
+                Row("18 weeks ran out on", f"{nhs_date(breach)}: breached", "nhsuk-tag--red")
+            )
+        else:
+            rows.append(Row("18 weeks run out on", nhs_date(breach)))
+    else:
+        rows.append(Row("18 weeks run out on", nhs_date(breach)))
+    accepted = referral.decided_at and referral.status in (Status.ACCEPTED, Status.CLOSED)
+    if accepted:
+        accepted_on = timezone.localdate(referral.decided_at)
+        rows.append(Row("Accepted", nhs_date(accepted_on)))
+        appointment = referral.first_appointment_on
+        rows.append(
+            Row("First appointment", nhs_date(appointment) if appointment else "Not recorded yet")
+        )
+        if appointment:
+            rows.append(
+                Row(
+                    "Waited",
+                    f"{waiting_times.days_waiting(received_on, appointment)} days from receipt "
+                    "to the first appointment",
+                )
+            )
+        unknown = "Not known until the first appointment is recorded"
+        rows.append(
+            _yes_no_row(
+                "First appointment within 4 weeks of acceptance",
+                waiting_times.seen_within_first_appointment_weeks(accepted_on, appointment)
+                if appointment
+                else None,
+                f"{unknown} (4 weeks from acceptance: "
+                f"{nhs_date(waiting_times.first_appointment_due_on(accepted_on))})",
+            )
+        )
+        rows.append(
+            _yes_no_row(
+                "First appointment within 18 weeks of receipt",
+                waiting_times.seen_within_treatment_weeks(received_on, appointment)
+                if appointment
+                else None,
+                unknown,
+            )
+        )
+    return rows
+
+
+def _signposted(referral):
+    """The service's name, and how to reach it on a line of its own (a name such as "… (through
+    the GP)" followed by "(Via the family's GP)" said the same thing twice)."""
+    service = referral.signposted_to
+    if service is not None:
+        return f"{service.name}\nContact: {service.contact}" if service.contact else service.name
+    return referral.signposted_other
+
+
+def decision(referral):
+    """Who is reviewing it and what was decided, as summary rows (empty while new)."""
+    rows = []
+    if referral.review_started_by_id:
+        rows.append(
+            Row(
+                "Reviewed by",
+                f"{referral.review_started_by.full_name}, since {when(referral.review_started_at)}",
+            )
+        )
+    if referral.decided_at:
+        rows.append(
+            Row(
+                "Declined by" if referral.decline_reason else "Accepted by",
+                f"{referral.decided_by.full_name}, {when(referral.decided_at)}",
+            )
+        )
+    if referral.priority:
+        rows.append(Row("Priority", referral.get_priority_display()))
+    if referral.status in (Status.ACCEPTED, Status.CLOSED):
+        if referral.allocated_to_id:
+            rows.append(
+                Row(
+                    "Allocated to",
+                    f"{referral.allocated_to.full_name}, since "
+                    f"{nhs_date(timezone.localdate(referral.allocated_at))}",
+                )
+            )
+        else:
+            rows.append(Row("Allocated to", "Awaiting allocation", "nhsuk-tag--orange"))
+    if referral.decline_reason:
+        rows += [
+            Row("Reason declined", referral.get_decline_reason_display()),
+            Row("Signposted to", _signposted(referral)),
+            Row("Explanation for the family and referrer", referral.decision_explanation),
+        ]
+    if referral.withdraw_reason:
+        rows.append(Row("Reason withdrawn", referral.withdraw_reason))
+    if referral.closed_on:
+        rows += [
+            Row("Closed on", nhs_date(referral.closed_on)),
+            Row("Reason closed", referral.close_reason),
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class Glance:
+    """One row of the summary at the top of the page; `href` links to the section with more."""
+
+    label: str
+    value: str
+    tag_class: str = ""
+    detail: str = ""
+    href: str = ""
+
+
+def _waiting_glance(referral, today):
+    if referral.received_on is None:
+        return Glance("Waiting", "Not received yet")
+    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
+        return Glance("Waiting", "Not waiting", detail=f"Received {nhs_date(referral.received_on)}")
+    breached = waiting_times.breached(referral.received_on, today)
+    breach = waiting_times.breach_on(referral.received_on)
+    return Glance(
+        "Waiting",
+        _days_waiting(referral.received_on, today),
+        "nhsuk-tag--red" if breached else "",
+        detail=f"18 weeks {'ran' if breached else 'run'} out on {nhs_date(breach)}",
+        href="#waiting-times",
+    )
+
+
+def _parent_views_glance(referral, parents):
+    """Views sent through a secure link, else the newest link's state, else the referrer's
+    answer on how the parents would give them."""
+    if parents["views"]:
+        count = len(parents["views"])
+        value = f"Received from {count} {'parent' if count == 1 else 'parents'}"
+        return Glance("Parents' views", value, "nhsuk-tag--green", href="#parents-views")
+    if parents["invitations"]:
+        newest = parents["invitations"][0]
+        value = f"Secure link {newest.label.lower()}"
+        return Glance("Parents' views", value, newest.tag_class, href="#parents-views")
+    method = referral.parent_views_method
+    value = {
+        ParentViewsMethod.WRITTEN_HERE: "Written in the referral",
+        ParentViewsMethod.SECURE_LINK: "Secure link to be sent",
+        ParentViewsMethod.NOT_NOW: "Not now",
+    }.get(method, "Not given")
+    return Glance("Parents' views", value, href="#parents-views")
+
+
+def _allocation_glance(referral):
+    if referral.allocated_to_id:
+        return Glance("Allocated to", referral.allocated_to.full_name)
+    if referral.status == Status.ACCEPTED:
+        return Glance("Allocated to", "Awaiting allocation", "nhsuk-tag--orange")
+    if referral.review_started_by_id and referral.status in OPEN_STATUSES:
+        return Glance(
+            "Allocated to",
+            "Not yet",
+            detail=(f"Reviewed by {referral.review_started_by.full_name}"),
+        )
+    return Glance("Allocated to", "Not allocated")
+
+
+def next_step(referral):
+    """What the team does next, in a few words."""
+    status = referral.status
+    if referral.answer_received_at and status in (Status.SUBMITTED, Status.IN_REVIEW):
+        return "Read the referrer's answer, then decide"
+    if status == Status.SUBMITTED:
+        return "Start the review (or ask the referrer, or decline)"
+    if status == Status.IN_REVIEW:
+        return "Decide: accept, decline or ask the referrer for information"
+    if status == Status.INFORMATION_REQUESTED:
+        return "Wait for the referrer's answer"
+    if status == Status.ACCEPTED and not referral.allocated_to_id:
+        return "Allocate a team member"
+    if status == Status.ACCEPTED and not referral.first_appointment_on:
+        return "Record the first appointment"
+    if status == Status.ACCEPTED:
+        return "Close the referral when the work is done"
+    return "None: the referral is " + referral.get_status_display().lower()
+
+
+def at_a_glance(referral, *, today, eligibility, parents):
+    """The summary at the top of the page: status, waiting time, eligibility, the parents'
+    views, allocation and the next step, each linking to the section with the details."""
+    status = status_tag(referral)
+    rows = [
+        Glance(
+            "Status",
+            status["label"],
+            status["tag_class"],
+            detail=" ".join(
+                part
+                for part in (
+                    "Answer received." if referral.answer_received_at else "",
+                    "Possible duplicate." if referral.possible_duplicate else "",
+                )
+                if part
+            ),
+            href="#summary",
+        ),
+        _waiting_glance(referral, today),
+    ]
+    label, tag_class = labels.TEAM_ELIGIBILITY_TAGS[eligibility["outcome"]]
+    rows.append(Glance("Eligibility", label, tag_class, href="#eligibility"))
+    rows.append(_parent_views_glance(referral, parents))
+    rows.append(_allocation_glance(referral))
+    actions = bool(workflow.allowed_actions(referral))
+    rows.append(Glance("Next step", next_step(referral), href="#actions" if actions else ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: object
+    who: str
+    what: str
+    note: str
+
+
+def timeline(events):
+    """Every step, with who, when and its note (the question, the explanation, the reason)."""
+    rows = []
+    for event in events:
+        if event.from_status == event.to_status:
+            what, note = event.note, ""
+        else:
+            what = labels.TEAM_EVENT_LABELS.get(
+                (event.from_status, event.to_status), event.get_to_status_display()
+            )
+            note = event.note
+        rows.append(TimelineRow(at=event.at, who=event.by.full_name, what=what, note=note))
+    return rows
+
+
+def information_requests(referral):
+    return [
+        {
+            "question": request.question,
+            "asked": f"{request.asked_by.full_name}, {when(request.asked_at)}",
+            "answer": request.answer,
+            "answered": f"{request.answered_by.full_name}, {when(request.answered_at)}"
+            if request.answered_at
+            else "",
+            "is_open": request.is_open,
+        }
+        for request in referral.information_requests.select_related("asked_by", "answered_by")
+    ]
+
+
+def notes(referral):
+    return [
+        {"text": note.text, "who": note.by.full_name, "at": note.at}
+        for note in referral.team_notes.select_related("by").order_by("-at", "-id")
+    ]
+
+
+def parent_views(referral):
+    """The parents' views: how they were to give them and, when written on the form, what they
+    said. (Their own submissions through a secure link arrive in issue 7.)"""
+    method = referral.parent_views_method
+    return {
+        "method": ParentViewsMethod(method).label if method else "Not given",
+        "written": referral.parent_views_written
+        if method == ParentViewsMethod.WRITTEN_HERE
+        else "",
+    }
+
+
+def stored_assessment(referral):
+    """The assessment stored when the referral was sent, or None if none was stored."""
+    stored = referral.eligibility or {}
+    if not stored.get("checks"):
+        return None
+    birthday = stored.get("third_birthday")
+    return Assessment(
+        checks=tuple(Check(c["rule"], c["outcome"], c["message"]) for c in stored["checks"]),
+        third_birthday=datetime.date.fromisoformat(birthday) if birthday else None,
+    )
+
+
+def eligibility(referral, *, reassess=False, today=None):
+    """The eligibility checks as the team sees them: as stored when the referral was sent, or
+    re-assessed against today's reference data (nothing is saved), with the referrer's
+    overrides and their reasons."""
+    today = today or timezone.localdate()
+    assessment = None if reassess else stored_assessment(referral)
+    if assessment is None:
+        assessment = assessment_for(referral, on=today)
+        when = (
+            f"Re-assessed against today's postcode and GP practice data, {nhs_date(today)}. "
+            "Nothing has been saved."
+            if reassess
+            else f"Assessed against today's postcode and GP practice data, {nhs_date(today)}."
+        )
+    else:
+        when = (
+            "As assessed when the referral was sent, "
+            f"{nhs_date(referral.received_on)}, with the referrer's answers."
+        )
+    shown = presenters.eligibility(assessment, referral)
+    # An override counts where it turned a failed check into one for the team to look at.
+    shown["rows"] = [
+        dataclasses.replace(row, overridden=row.overridden and row.outcome == REVIEW)
+        for row in shown["rows"]
+    ]
+    titles = labels.RULE_TITLES
+    return {
+        **shown,
+        "outcome": assessment.outcome,
+        "headline": labels.TEAM_HEADLINES[assessment.outcome],
+        "when": when,
+        "reassessed": reassess,
+        "overrides": [
+            (titles[rule], getattr(referral, field).strip())
+            for rule, field in OVERRIDABLE.items()
+            if getattr(referral, field).strip()
+        ],
+    }
+
+
+def letter_links(referral):
+    if referral.status not in LETTER_STATUSES:
+        return []
+    links = [("referrer", "Letter to the referrer")]
+    if gp_recipient(referral) is not None:
+        links.append(("gp", "Letter to the GP practice"))
+    return [
+        {
+            "label": label,
+            "url": reverse("referrals:team_letter", args=[referral.reference, recipient]),
+        }
+        for recipient, label in links
+    ]
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def gp_recipient(referral):
+    """The GP practice's name and address lines, or None when the baby has no known practice."""
+    infant = referral.infant
+    practice = infant.gp_practice
+    if practice is not None:
+        lines = [
+            practice.address_line_1,
+            practice.address_line_2,
+            practice.address_line_3,
+            practice.address_line_4,
+            practice.postcode,
+        ]
+        return {"name": practice.name, "lines": [line for line in lines if line]}
+    if infant.gp_practice_not_listed:
+        return {"name": infant.gp_practice_not_listed, "lines": []}
+    return None
+
+
+def referrer_recipient(referral):
+    name = referral.referrer_name or referral.referrer.full_name
+    lines = [referral.referrer_job_title, referral.referrer_base]
+    return {"name": name, "lines": [line for line in lines if line]}
+
+
+def letter(referral, recipient, today):
+    """Everything an outcome letter says; None when there is no such letter."""
+    if referral.status not in LETTER_STATUSES or recipient not in LETTER_RECIPIENTS:
+        return None
+    to = referrer_recipient(referral) if recipient == "referrer" else gp_recipient(referral)
+    if to is None:
+        return None
+    infant = referral.infant
+    address = [infant.address_line_1, infant.address_line_2, infant.town, infant.postcode]
+    signed_by = referral.decided_by
+    return {
+        "recipient": recipient,
+        "to": to,
+        "salutation": f"Dear {to['name']}" if recipient == "referrer" else "Dear colleague",
+        "date": nhs_date(today),
+        "reference": referral.reference,
+        "baby": {
+            "name": infant.full_name,
+            "date_of_birth": nhs_date(infant.date_of_birth),
+            "chi": presenters.chi(infant.chi_number),
+            "address": ", ".join(line for line in address if line),
+        },
+        "referrer": referrer_recipient(referral),
+        "received_on": nhs_date(referral.received_on),
+        "decided_on": nhs_date(timezone.localdate(referral.decided_at))
+        if referral.decided_at
+        else "",
+        "accepted": referral.status == Status.ACCEPTED,
+        "priority": referral.get_priority_display().lower() if referral.priority else "",
+        "allocated_to": referral.allocated_to,
+        "explanation": referral.decision_explanation,
+        "signposted": _signpost_for_letter(referral),
+        "signed_by": signed_by,
+    }
+
+
+def _signpost_for_letter(referral):
+    service = referral.signposted_to
+    if service is not None:
+        return {"name": service.name, "contact": service.contact}
+    if referral.signposted_other:
+        return {"name": referral.signposted_other, "contact": ""}
+    return None

@@ -1,0 +1,28 @@
+"""The team's pages: the dashboard, and each referral's page, actions, letters and parents'
+links. The reference in the path is not personal data; letters carry the baby's details only
+in their body. Every page under a referral but its own is POST only, except the letters."""
+
+from django.urls import include, path
+
+from referrals.team.views import dashboard, invitations, referral
+
+invitation_urls = [
+    path("", invitations.invite, name="team_invite"),
+    path("<int:invitation_id>/resend/", invitations.resend, name="team_invite_resend"),
+    path("<int:invitation_id>/revoke/", invitations.revoke, name="team_invite_revoke"),
+]
+
+referral_urls = [
+    path("", referral.team_referral, name="team_referral"),
+    path("invitations/", include(invitation_urls)),
+    path("reassess/", referral.reassess, name="team_reassess"),
+    path("notes/", referral.add_note, name="team_note"),
+    path("letter/<slug:recipient>/", referral.letter, name="team_letter"),
+    # The workflow's actions (referrals.team.forms.triage), at their slug (last).
+    path("<slug:action>/", referral.team_action, name="team_action"),
+]
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("referrals/<str:reference>/", include(referral_urls)),
+]

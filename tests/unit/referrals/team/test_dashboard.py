@@ -1,0 +1,205 @@
+"""The dashboard's presenter and helpers, on unsaved objects: no database."""
+
+import datetime
+
+import pytest
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.utils import timezone
+
+from imhs.models import User
+from patients.models import Infant
+from referrals.models import Referral
+from referrals.team import dashboard
+
+TODAY = datetime.date(2026, 11, 20)
+
+
+def at_noon(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def referral(**fields):
+    infant = Infant(
+        given_name="Unitbaby", family_name="Example", date_of_birth=datetime.date(2025, 2, 14)
+    )
+    values = {
+        "reference": "IMH-2026-00001",
+        "status": "submitted",
+        "submitted_at": at_noon(TODAY - datetime.timedelta(days=20)),
+        "referrer_name": "Refertest Visitor",
+        "referrer_profession": "health_visitor",
+        "parent_views_method": "not_now",
+        "eligibility_outcome": "eligible",
+        **fields,
+    }
+    return Referral(infant=infant, **values)
+
+
+def test_row_shows_age_in_months_waiting_and_referrer():
+    row = dashboard.row(referral(), TODAY)
+    assert row.baby_name == "Unitbaby Example"
+    assert row.age == "21 months"  # 14 February 2025 to 20 November 2026
+    assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == (
+        "20 days",
+        "Week 3 of 18",
+        False,
+    )
+    assert (row.referrer_name, row.referrer_profession) == ("Refertest Visitor", "Health visitor")
+    assert row.received_on == TODAY - datetime.timedelta(days=20)
+    assert (row.status, row.status_class) == ("Submitted", "nhsuk-tag--blue")
+    assert (row.priority, row.urgent, row.allocated_to) == ("Not set", False, "Not allocated")
+
+
+@pytest.mark.parametrize(
+    ("days", "week", "over"),
+    [(0, "Week 1 of 18", False), (125, "Week 18 of 18", False), (126, "Week 19 of 18", True)],
+)
+def test_row_flags_a_wait_past_18_weeks(days, week, over):
+    row = dashboard.row(referral(submitted_at=at_noon(TODAY - datetime.timedelta(days))), TODAY)
+    assert (row.week_of_18, row.over_18_weeks) == (week, over)
+
+
+@pytest.mark.parametrize("status", ["declined", "withdrawn", "closed"])
+def test_row_of_a_decided_or_ended_referral_is_not_waiting(status):
+    row = dashboard.row(referral(status=status), TODAY)
+    assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == ("Not waiting", "", False)
+
+
+def test_row_stops_waiting_once_the_family_is_seen():
+    row = dashboard.row(referral(status="accepted", first_appointment_on=TODAY), TODAY)
+    assert row.days_waiting == "Not waiting"
+
+
+@pytest.mark.parametrize(
+    ("method", "text"),
+    [
+        ("secure_link", "Secure link to be sent"),
+        ("written_here", "Written in the referral"),
+        ("not_now", "Not now"),
+        ("", "Not given"),
+    ],
+)
+def test_row_parents_views_status(method, text):
+    assert dashboard.row(referral(parent_views_method=method), TODAY).parent_views == text
+
+
+@pytest.mark.parametrize(
+    ("outcome", "label"),
+    [
+        ("eligible", "Eligible"),
+        ("needs_review", "For the team to look at"),
+        ("ineligible", "Not eligible"),
+        ("", "Not assessed"),
+    ],
+)
+def test_row_eligibility_label(outcome, label):
+    assert dashboard.row(referral(eligibility_outcome=outcome), TODAY).eligibility == label
+
+
+def test_row_says_who_is_reviewing():
+    reviewer = User(given_name="Reviewtest", family_name="Person")
+    row = dashboard.row(referral(status="in_review", review_started_by=reviewer), TODAY)
+    assert row.status_detail == "by Reviewtest Person"
+
+
+def test_row_says_since_when_information_was_asked_for():
+    waiting = referral(status="information_requested")
+    waiting.information_requested_at = at_noon(datetime.date(2026, 11, 3))
+    assert dashboard.row(waiting, TODAY).status_detail == "waiting since 3 November 2026"
+
+
+def test_row_shows_priority_allocation_and_duplicate_flag():
+    person = User(given_name="Allocatedtest", family_name="Person")
+    row = dashboard.row(
+        referral(
+            status="accepted", priority="urgent", allocated_to=person, possible_duplicate=True
+        ),
+        TODAY,
+    )
+    assert (row.priority, row.urgent, row.allocated_to) == ("Urgent", True, "Allocatedtest Person")
+    assert row.possible_duplicate
+
+
+def test_age_is_not_known_without_a_date_of_birth():
+    unborn = referral()
+    unborn.infant.date_of_birth = None
+    assert dashboard.row(unborn, TODAY).age == "Not known"
+
+
+def test_one_month_is_singular():
+    one = referral()
+    one.infant.date_of_birth = datetime.date(2026, 10, 20)
+    assert dashboard.row(one, TODAY).age == "1 month"
+
+
+def test_queue_links_keep_the_filters_and_drop_the_page():
+    params = QueryDict("priority=urgent&page=3&queue=new")
+    counts = {queue.key: 2 for queue in dashboard.QUEUES}
+    links = dashboard.queue_links(params, dashboard.Filters(queue="new"), counts)
+    in_review = next(link for link in links if link.key == "in_review")
+    assert in_review.href == "?priority=urgent&queue=in_review"
+    assert in_review.count == 2
+    assert [link.key for link in links if link.current] == ["new"]
+
+
+def test_caption_names_the_queue_and_the_range():
+    page = Paginator(range(30), 25).get_page(2)
+    assert dashboard.caption(dashboard.Filters(queue="in_review"), page) == (
+        "In review: 26 to 30 of 30 referrals, oldest received first"
+    )
+
+
+def test_filters_narrowing_ignores_queue_and_order():
+    assert not dashboard.Filters(queue="all", sort="newest").narrowing
+    assert dashboard.Filters(area="north").narrowing
+
+
+def test_filters_summary_counts_the_active_filters_only():
+    assert dashboard.Filters(queue="all", search="Example", sort="newest").summary == "Filters"
+    assert dashboard.Filters(area="north").summary == "Filters (1 active)"
+    assert dashboard.Filters(area="north", priority="none").summary == "Filters (2 active)"
+
+
+def test_the_search_form_keeps_the_filters_and_order_but_not_the_queue():
+    filters = dashboard.Filters(queue="accepted", search="x", priority="urgent", sort="newest")
+    assert dashboard.search_keeps(filters) == [("priority", "urgent"), ("sort", "newest")]
+    assert dashboard.search_keeps(dashboard.Filters(queue="accepted")) == []
+
+
+def test_clearing_the_filters_keeps_the_queue_and_the_search():
+    filters = dashboard.Filters(queue="all", search="IMH-2026", area="north")
+    # The search is kept as its key (imhs.search_terms), never as its text.
+    assert dashboard.clear_filters_href(filters, "k3y") == "?queue=all&s=k3y"
+    assert dashboard.clear_filters_href(dashboard.Filters(area="north")) == "?queue=new"
+
+
+def test_caption_of_a_search_in_every_queue():
+    page = Paginator(range(3), 25).get_page(1)
+    assert dashboard.caption(dashboard.Filters(queue="all", search="Example"), page) == (
+        "Matches in every queue: 1 to 3 of 3 referrals, oldest received first"
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "counts", "pointed"),
+    [
+        ("new", {"new": 0, "all": 2}, True),  # nothing here, something elsewhere
+        ("new", {"new": 1, "all": 2}, False),  # matches here
+        ("new", {"new": 0, "all": 0}, False),  # nothing anywhere
+        ("all", {"new": 0, "all": 0}, False),
+    ],
+)
+def test_an_empty_queue_points_to_matches_in_other_queues(current, counts, pointed):
+    counts = {queue.key: 0 for queue in dashboard.QUEUES} | counts
+    filters = dashboard.Filters(queue=current, search="Example")
+    links = dashboard.queue_links(QueryDict("q=Example"), filters, counts)
+    elsewhere = dashboard.matches_elsewhere(links, filters)
+    assert (elsewhere is not None) == pointed
+    if pointed:
+        assert (elsewhere.href, elsewhere.count) == ("?q=Example&queue=all", 2)
+
+
+def test_every_queue_of_the_dashboard_is_a_queue_of_the_referrals():
+    for queue in dashboard.QUEUES:
+        Referral.objects.in_queue(queue.key, timezone.now())  # lazy: no query, KeyError if unknown
