@@ -61,6 +61,21 @@ TRANSITIONS = {
 # action: status it leads to instead when nobody had started reviewing the referral.
 RETURNS = {"answer_information_request": Status.SUBMITTED}
 
+# action: the email it sends after commit (referrals.notifications.REFERRAL_EMAILS: a reference
+# and a link, never clinical content). An answer is emailed to its reviewer only when a review
+# had started; starting a review, allocating, closing and recording an appointment tell nobody.
+EMAILS = {
+    "submit": "received",
+    "request_information": "information_requested",
+    "answer_information_request": "answer_received",
+    "accept": "accepted",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+}
+# Each action's words ("accept", "ask for more information") are in referrals.labels
+# (ACTION_WORDS, and the timeline's REFERRER_EVENT_LABELS / TEAM_EVENT_LABELS): one home for
+# every word a person reads.
+
 
 def target_of(referral, action):
     """Where `action` takes this referral: the table's target, or its RETURNS fallback."""
@@ -243,18 +258,16 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
         )
         if locked.parent_views_method == ParentViewsMethod.SECURE_LINK:
             invitations.invite_at_submission(locked, by=by)
-        queue_referral_email(referral_id=locked.pk, kind="received")
+        queue_referral_email(referral_id=locked.pk, kind=EMAILS["submit"])
     return locked
 
 
 # --- the team's transitions ----------------------------------------------------------------
 
 
-def _apply(
-    referral, action, *, by, version, request=None, note="", changes=None, notify=None, detail=None
-):
+def _apply(referral, action, *, by, version, request=None, note="", changes=None, detail=None):
     """Apply one action under a row lock: check it is allowed now and the page was current,
-    append a ReferralEvent and an AuditEvent, and queue `notify` for after commit."""
+    append a ReferralEvent and an AuditEvent, and queue its email (EMAILS) for after commit."""
     with transaction.atomic():
         locked = _lock(referral)
         if not allowed(locked, action):
@@ -287,8 +300,8 @@ def _apply(
             request=request,
             detail={"action": action, **(detail or {})},
         )
-        if notify:
-            queue_referral_email(referral_id=locked.pk, kind=notify)
+        if action in EMAILS:
+            queue_referral_email(referral_id=locked.pk, kind=EMAILS[action])
     referral.version = locked.version
     return locked
 
@@ -325,7 +338,6 @@ def request_information(referral, *, by, version, question, request=None):
         request=request,
         note=question,
         changes=changes,
-        notify="information_requested",
     )
 
 
@@ -356,7 +368,7 @@ def answer_information_request(referral, *, by, answer, request=None):
             detail={"action": "answer_information_request"},
         )
         if locked.review_started_by_id:
-            queue_referral_email(referral_id=locked.pk, kind="answer_received")
+            queue_referral_email(referral_id=locked.pk, kind=EMAILS["answer_information_request"])
     return locked
 
 
@@ -390,7 +402,6 @@ def accept(referral, *, by, version, priority, allocate_to=None, note="", reques
         request=request,
         note=note,
         changes=changes,
-        notify="accepted",
         detail={"priority": priority, "allocated": allocate_to is not None},
     )
 
@@ -438,7 +449,6 @@ def decline(
             "signposted_to": signposted_to,
             "signposted_other": signposted_other,
         },
-        notify="declined",
         detail={"reason": reason},
     )
 
@@ -455,7 +465,6 @@ def withdraw(referral, *, by, version, reason, request=None):
         request=request,
         note=reason,
         changes=lambda now: {"withdraw_reason": reason},
-        notify="withdrawn",
     )
 
 
