@@ -73,3 +73,12 @@ def team_member(db):
 @pytest.fixture
 def service_lead(db):
     return ServiceLeadFactory()
+
+
+@pytest.fixture
+def lead_client(client, service_lead):
+    """The test client, signed in as a service lead with a verified second factor."""
+    from tests.sign_in import sign_in
+
+    sign_in(client, service_lead)
+    return client

@@ -4,6 +4,7 @@ referrals.admin_patients: tests/integration/referrals/test_admin_patients.py.)""
 import pytest
 from django.urls import reverse
 
+from tests.admin_pages import patients_changelist as changelist
 from tests.factories import (
     GPPracticeFactory,
     InfantFactory,
@@ -12,18 +13,6 @@ from tests.factories import (
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def changelist(client, model, **params):
-    response = client.get(reverse(f"admin:patients_{model}_changelist"), params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-@pytest.fixture
-def lead_client(client, service_lead):
-    sign_in(client, service_lead)
-    return client
 
 
 def test_practices_are_searched_by_code_name_and_town_and_filtered(lead_client):

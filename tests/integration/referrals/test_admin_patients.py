@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from imhs.models import AuditAction, AuditEvent
+from tests.admin_pages import patients_changelist as changelist
 from tests.factories import (
     CareRelationshipFactory,
     GPPracticeFactory,
@@ -14,18 +15,6 @@ from tests.factories import (
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def changelist(client, model, **params):
-    response = client.get(reverse(f"admin:patients_{model}_changelist"), params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-@pytest.fixture
-def lead_client(client, service_lead):
-    sign_in(client, service_lead)
-    return client
 
 
 def test_infants_are_found_by_name_chi_with_spaces_and_postcode_without(lead_client):
