@@ -5,6 +5,7 @@ from django.db.backends.postgresql.operations import DatabaseOperations
 
 from imhs import database_roles
 from tests.factories import ReferrerFactory, ServiceLeadFactory, TeamMemberFactory
+from tests.sign_in import sign_in
 
 # The tests run as the application's role, which owns nothing (docs/security.md), so a missing
 # grant fails a test. The owner role (DATABASE_OWNER_URL, which `make test` passes) makes, migrates
@@ -78,7 +79,4 @@ def service_lead(db):
 @pytest.fixture
 def lead_client(client, service_lead):
     """The test client, signed in as a service lead with a verified second factor."""
-    from tests.sign_in import sign_in
-
-    sign_in(client, service_lead)
-    return client
+    return sign_in(client, service_lead)

@@ -8,7 +8,6 @@ fuzz test (test_form_fuzzing.py) sends odd query strings to every admin changeli
 import pytest
 
 from tests.integration.test_security_headers import every_header_problem
-from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +19,6 @@ FOUND_500 = [
     "/admin/patients/carer/?preferred_contact_method__exact=%00",
     "/admin/patients/carerelationship/?relationship__exact=%00",
 ]
-
-
-@pytest.fixture
-def lead_client(client, service_lead):
-    return sign_in(client, service_lead)
 
 
 @pytest.mark.parametrize("url", FOUND_500)
