@@ -46,6 +46,16 @@ REFERRER_PROFESSIONS = frozenset(
     }
 )
 TEAM_PROFESSIONS = frozenset(set(Profession) - REFERRER_PROFESSIONS)
+
+# The professional group each team profession reports under (who saw the family, in the
+# monthly figures): it follows from the profession, so it is never typed.
+PROFESSIONAL_GROUPS = {
+    Profession.CHILD_PSYCHOTHERAPIST: "Psychotherapy",
+    Profession.CLINICAL_PSYCHOLOGIST: "Psychology",
+    Profession.CHILD_PSYCHIATRIST: "Medical",
+    Profession.SOCIAL_WORKER: "Social work",
+    Profession.EARLY_YEARS_PRACTITIONER: "Early years",
+}
 STAFF_ROLES = frozenset({Role.TEAM_MEMBER, Role.SERVICE_LEAD})
 
 
@@ -144,6 +154,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.full_name
+
+    @property
+    def professional_group(self):
+        return PROFESSIONAL_GROUPS.get(self.profession, "Other")
 
     def get_short_name(self):
         return self.given_name

@@ -126,8 +126,16 @@ def seed():
             priority="routine",
             allocate_to=psychotherapist,
         )
-        workflow.record_first_appointment(
-            mia, by=psychotherapist, version=mia.version, on=datetime.date(2026, 12, 3)
+        workflow.book_appointment(
+            mia,
+            by=psychotherapist,
+            version=mia.version,
+            on=datetime.date(2026, 12, 3),
+            time=datetime.time(10, 30),
+            purpose="assessment",
+            mode="clinic",
+            location="Demo Child Health Centre",
+            staff=[psychotherapist],
         )
     if "Ava" in babies:  # A draft the health visitor is still filling in
         _referral(babies["Ava"], hv, section_states={"baby": "completed"}, consent_given=None)

@@ -14,6 +14,7 @@ STATUS_TAGS = {
     "in_review": "nhsuk-tag--purple",
     "information_requested": "nhsuk-tag--orange",
     "accepted": "nhsuk-tag--green",
+    "in_treatment": "nhsuk-tag--aqua-green",
     "declined": "nhsuk-tag--red",
     "withdrawn": "nhsuk-tag--grey",
     "closed": "nhsuk-tag--grey",
@@ -32,11 +33,13 @@ REFERRER_EVENT_LABELS = {
     ("in_review", "accepted"): "Accepted by the team",
     ("in_review", "declined"): "Declined by the team",
     ("submitted", "declined"): "Declined by the team",
+    ("accepted", "in_treatment"): "Treatment started",
     ("accepted", "closed"): "Closed",
+    ("in_treatment", "closed"): "Closed",
 }
 
-# How the team's timeline names each step; a step that keeps the status (allocation, the first
-# appointment) is named by its note.
+# How the team's timeline names each step; a step that keeps the status (allocation, an
+# appointment booked or its outcome) is named by its note.
 TEAM_EVENT_LABELS = {
     ("draft", "submitted"): "Sent by the referrer",
     ("submitted", "in_review"): "Review started",
@@ -47,7 +50,9 @@ TEAM_EVENT_LABELS = {
     ("in_review", "accepted"): "Accepted",
     ("submitted", "declined"): "Declined",
     ("in_review", "declined"): "Declined",
+    ("accepted", "in_treatment"): "Treatment started",
     ("accepted", "closed"): "Closed",
+    ("in_treatment", "closed"): "Closed",
 }
 
 # What each workflow action does, in a sentence: "You cannot <words> this referral now".
@@ -61,7 +66,19 @@ ACTION_WORDS = {
     "decline": "decline",
     "withdraw": "withdraw",
     "close": "close",
-    "record_first_appointment": "record the first appointment of",
+    "start_treatment": "start treatment on",
+    "book_appointment": "book an appointment for",
+    "rebook_appointment": "rebook an appointment for",
+    "cancel_appointment": "cancel an appointment for",
+    "record_attendance": "record an appointment's outcome for",
+    "record_unavailability": "record the family's unavailability for",
+    "remove_unavailability": "remove the family's unavailability from",
+}
+# "You cannot <words> the assessment on 3 March now": an action on one appointment.
+APPOINTMENT_ACTION_WORDS = {
+    "cancel_appointment": "cancel",
+    "rebook_appointment": "rebook",
+    "record_attendance": "record the outcome of",
 }
 
 # --- eligibility checks ---------------------------------------------------------------------

@@ -16,6 +16,8 @@ from patients.catchment import CATCHMENT
 from patients.chi import validate_chi
 from patients.models import Infant
 from patients.postcodes import normalise as normalise_postcode
+from referrals import waiting_times
+from referrals.waiting_times import referral_to_treatment
 
 # A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
 WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
@@ -27,13 +29,27 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     INFORMATION_REQUESTED = "information_requested", "Information requested"
     ACCEPTED = "accepted", "Accepted"
+    IN_TREATMENT = "in_treatment", "In treatment"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
     CLOSED = "closed", "Closed"
 
 
-# Open = with the team and not yet decided, or accepted: what a new referral may duplicate.
+# Open = with the team and not yet decided, or accepted and not closed: what a new referral
+# may duplicate.
 OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.INFORMATION_REQUESTED,
+    Status.ACCEPTED,
+    Status.IN_TREATMENT,
+)
+# Accepted and not closed: waiting for treatment (accepted) or in treatment. The team's
+# caseloads; where appointments are booked and the family's unavailability recorded.
+CASE_STATUSES = (Status.ACCEPTED, Status.IN_TREATMENT)
+# The referral-to-treatment clock runs from receipt while the referral is open and treatment has
+# not started (referrals.waiting_times).
+WAITING_STATUSES = (
     Status.SUBMITTED,
     Status.IN_REVIEW,
     Status.INFORMATION_REQUESTED,
@@ -56,6 +72,14 @@ class AppointmentPlace(models.TextChoices):
 class Priority(models.TextChoices):
     ROUTINE = "routine", "Routine"
     URGENT = "urgent", "Urgent"
+
+
+class CloseReason(models.TextChoices):
+    TREATMENT_COMPLETED = "treatment_completed", "Treatment completed"
+    FAMILY_CHOSE_TO_STOP = "family_chose_to_stop", "The family chose to stop"
+    MOVED_AWAY = "moved_away", "Moved out of the area"
+    NOT_BROUGHT = "not_brought", "Not brought to appointments"
+    OTHER = "other", "Other"
 
 
 class DeclineReason(models.TextChoices):
@@ -95,8 +119,8 @@ def _queues(now):
         "new": Q(status=Status.SUBMITTED),
         "in_review": Q(status=Status.IN_REVIEW),
         "information_requested": Q(status=Status.INFORMATION_REQUESTED),
-        "awaiting_allocation": Q(status=Status.ACCEPTED, allocated_to__isnull=True),
-        "accepted": Q(status=Status.ACCEPTED, allocated_to__isnull=False),
+        "awaiting_allocation": Q(status__in=CASE_STATUSES, allocated_to__isnull=True),
+        "accepted": Q(status__in=CASE_STATUSES, allocated_to__isnull=False),
         "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
         "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
         "all": Q(),
@@ -272,9 +296,9 @@ class Referral(models.Model):
     decision_explanation = models.TextField(
         blank=True, help_text="Written for the family and the referrer."
     )
-    first_appointment_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    close_reason = models.TextField(blank=True)
+    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    close_note = models.TextField(blank=True)
     withdraw_reason = models.TextField(blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -352,6 +376,21 @@ class Referral(models.Model):
         """The received date: the referral-to-treatment clock starts here (referrals.
         waiting_times counts from it)."""
         return timezone.localdate(self.submitted_at) if self.submitted_at else None
+
+    def wait(self, today):
+        """The referral-to-treatment wait (referrals.waiting_times), from this referral's
+        appointments and the family's unavailability (prefetch both for a list). A case closed
+        before treatment stopped waiting the day it closed. None for a draft."""
+        if not self.submitted_at:
+            return None
+        if self.status == Status.CLOSED and self.closed_on:
+            today = min(today, self.closed_on)
+        return referral_to_treatment(
+            received_on=self.received_on,
+            today=today,
+            appointments=[appointment.for_clock() for appointment in self.appointments.all()],
+            unavailability=[period.for_clock() for period in self.unavailability.all()],
+        )
 
     @property
     def indicator_counts(self):
@@ -448,6 +487,166 @@ class TeamNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.referral}"
+
+
+# --- after acceptance: appointments and the family's unavailability --------------------------
+
+
+class Purpose(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    ASSESSMENT = "assessment", "Assessment"
+    FIRST_TREATMENT = "first_treatment", "First treatment session"
+    TREATMENT = "treatment", "Treatment session (ongoing)"
+    REVIEW = "review", "Review"
+    OTHER = "other", "Other"
+
+
+# Which purposes count as treatment for the referral-to-treatment clock (waiting_times): the
+# national definition (Public Health Scotland's CAMHS waiting times), kept here as data so the
+# clock, the pages and the reports read one table.
+COUNTS_AS_TREATMENT = {
+    Purpose.CONSULTATION: False,
+    Purpose.ASSESSMENT: False,
+    Purpose.FIRST_TREATMENT: True,
+    Purpose.TREATMENT: True,
+    Purpose.REVIEW: False,
+    Purpose.OTHER: False,
+}
+
+
+class AppointmentMode(models.TextChoices):
+    CLINIC = "clinic", "At a clinic"
+    HOME_VISIT = "home_visit", "Home visit"
+    NURSERY = "nursery", "At nursery or early learning centre"
+    NEAR_ME = "near_me", "Near Me video call"
+    TELEPHONE = "telephone", "Telephone"
+
+
+class Attendance(models.TextChoices):
+    # The codes are waiting_times.ATTENDANCES: the clock reads them as they are stored.
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    CLINIC_CANCELLED = "clinic_cancelled", "Cancelled by the service"
+    PATIENT_CANCELLED = "patient_cancelled", "Cancelled by the family"
+    COULD_NOT_WAIT = "could_not_wait", "Could not wait"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+CANCELLED = (Attendance.CLINIC_CANCELLED, Attendance.PATIENT_CANCELLED)
+# The outcomes recorded after the day (record_attendance); cancellations are cancel_appointment.
+OUTCOMES = (
+    Attendance.ATTENDED,
+    Attendance.DID_NOT_ATTEND,
+    Attendance.COULD_NOT_WAIT,
+    Attendance.NOT_KNOWN,
+)
+
+
+class Appointment(models.Model):
+    """One appointment with the family: when, what for, how, who sees them, and what happened.
+    Changed only through referrals.workflow (book, rebook, cancel, record attendance)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="appointments")
+    on = models.DateField("date")
+    # None only for the first appointments carried over from `first_appointment_on` (ADR 0011),
+    # which had a date and nothing else.
+    time = models.TimeField(null=True, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    mode = models.CharField("how", max_length=20, choices=AppointmentMode.choices, blank=True)
+    location = models.CharField(
+        "where", max_length=200, blank=True, help_text="The clinic, nursery or address."
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="appointments_seen", blank=True
+    )
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, default=Attendance.BOOKED
+    )
+    # The day it was cancelled: for the family's cancellations the clock restarts then.
+    cancelled_on = models.DateField(null=True, blank=True)
+    rebooked_as = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rebooked_from"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField()
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["on", "time", "id"]
+        indexes = [
+            models.Index(fields=["referral", "on"], name="referrals_appt_idx"),
+            models.Index(fields=["on", "attendance"], name="referrals_appt_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendance__in=[c.value for c in CANCELLED])
+                | Q(cancelled_on__isnull=True),
+                name="referrals_appt_cancelled_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.BOOKED, outcome_at__isnull=True)
+                | (
+                    ~Q(attendance=Attendance.BOOKED)
+                    & Q(outcome_at__isnull=False, outcome_by__isnull=False)
+                ),
+                name="referrals_appt_outcome_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} on {self.on:%Y-%m-%d} ({self.referral})"
+
+    @property
+    def counts_as_treatment(self):
+        return COUNTS_AS_TREATMENT[self.purpose]
+
+    @property
+    def is_booked(self):
+        return self.attendance == Attendance.BOOKED
+
+    def for_clock(self):
+        return waiting_times.Appointment(
+            on=self.on,
+            treatment=self.counts_as_treatment,
+            attendance=self.attendance,
+            cancelled_on=self.cancelled_on,
+        )
+
+
+class Unavailability(models.Model):
+    """Days the family said they could not come to an appointment (both days included): they
+    pause the referral-to-treatment clock."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="unavailability")
+    start = models.DateField("first day")
+    end = models.DateField("last day")
+    reason = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name_plural = "unavailability"
+        indexes = [models.Index(fields=["referral", "start"], name="referrals_unavail_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="referrals_unavail_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Unavailable {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d} ({self.referral})"
+
+    def for_clock(self):
+        return waiting_times.Unavailability(start=self.start, end=self.end)
 
 
 class ParentInvitation(models.Model):

@@ -1,8 +1,9 @@
-"""Waiting times: Scotland's CAMHS standard, treatment within 18 weeks of referral, and a first
-appointment within 4 weeks of acceptance for those meeting the criteria.
+"""Waiting times: Scotland's CAMHS standard, treatment within 18 weeks of referral, and the
+local measure, a first appointment within 4 weeks of acceptance.
 
-The referral-to-treatment clock starts on the day the referral is received (`Referral.
-received_on`). Pure: dates in, dates and numbers out, no database; the pages put them in words.
+The one place waits are computed: every page, the admin and the reports call
+`referral_to_treatment` (through `Referral.wait`) and `first_appointment`. Pure: dates in, dates
+and numbers out, no database; the pages put them in words.
 """
 
 import datetime
@@ -12,37 +13,28 @@ TREATMENT_WEEKS = 18
 FIRST_APPOINTMENT_WEEKS = 4
 
 
-def breach_on(received_on):
-    """The day the 18 weeks from receipt run out: a first appointment that day is in time."""
-    return received_on + datetime.timedelta(weeks=TREATMENT_WEEKS)
-
-
 def first_appointment_due_on(accepted_on):
     """The last day for a first appointment within 4 weeks of acceptance."""
     return accepted_on + datetime.timedelta(weeks=FIRST_APPOINTMENT_WEEKS)
 
 
-def days_waiting(received_on, today):
-    return (today - received_on).days
+@dataclass(frozen=True)
+class FirstAppointment:
+    """The local 4-week measure: a first appointment of any kind, attended, within 4 weeks of
+    acceptance. `met` is None while it is still possible (none yet, and the 4 weeks not over)."""
+
+    due_on: datetime.date
+    attended_on: datetime.date | None
+    met: bool | None
 
 
-def week_of_wait(received_on, today):
-    """Which week of the wait `today` is in: 1 on the day the referral arrived, 19 once the 18
-    weeks are up (the dashboard flags a wait from week 19)."""
-    return days_waiting(received_on, today) // 7 + 1
-
-
-def breached(received_on, today):
-    """Whether the 18 weeks ran out before `today` (the referral's page marks it in red)."""
-    return today > breach_on(received_on)
-
-
-def seen_within_treatment_weeks(received_on, first_appointment_on):
-    return first_appointment_on <= breach_on(received_on)
-
-
-def seen_within_first_appointment_weeks(accepted_on, first_appointment_on):
-    return first_appointment_on <= first_appointment_due_on(accepted_on)
+def first_appointment(*, accepted_on, today, appointments=()):
+    due_on = first_appointment_due_on(accepted_on)
+    attended = sorted(a.on for a in appointments if a.attendance == "attended")
+    attended_on = attended[0] if attended else None
+    if attended_on is not None:
+        return FirstAppointment(due_on, attended_on, attended_on <= due_on)
+    return FirstAppointment(due_on, None, False if today > due_on else None)
 
 
 # --- The referral-to-treatment clock (Public Health Scotland's CAMHS adjustment) -------------

@@ -8,13 +8,21 @@ TransitionNotAllowed, which views turn into a friendly message.
 The statuses and the actions between them (the referrer submits and answers; either side may
 withdraw). Keep this, the drawing in docs/architecture.md and TRANSITIONS in step:
 
-    draft ─submit─▶ submitted ─start_review─▶ in_review ─accept─▶ accepted ─close─▶ closed
+    draft ─submit─▶ submitted ─start_review─▶ in_review ─accept─▶ accepted
+    accepted ─start_treatment─▶ in_treatment   (record_attendance: a treatment appointment attended)
+    accepted, in_treatment ─close─▶ closed
     submitted, in_review ─request_information─▶ information_requested
     information_requested ─answer_information_request─┬─▶ in_review  (a review had started)
                                                       └─▶ submitted  (nobody had started one)
     submitted, in_review ─decline─▶ declined
     draft, submitted, in_review, information_requested ─withdraw─▶ withdrawn
-    accepted ─allocate, record_first_appointment─▶ accepted
+    accepted, in_treatment ─allocate, book/rebook/cancel_appointment, record_attendance,
+                            record/remove_unavailability─▶ (the same status)
+
+Accepted means waiting: the referral-to-treatment clock (referrals.waiting_times) runs until the
+first treatment appointment is attended; recording that attendance starts treatment in the same
+transaction. Appointments and unavailability are changed only here, under the referral's row
+lock and version, so the clock every page reads is the one the last action left.
 
 An answered question goes back to whoever was reviewing the referral (`review_started_by`
 stays), marked "Answer received" on the dashboard until the team opens the referral page; the
@@ -30,14 +38,20 @@ from imhs.nhsuk.text import nhs_date
 from referrals import invitations
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.drafts import StaleDraft, parse_version
-from referrals.labels import ACTION_WORDS
+from referrals.labels import ACTION_WORDS, APPOINTMENT_ACTION_WORDS
 from referrals.models import (
+    CASE_STATUSES,
+    OUTCOMES,
+    Appointment,
+    Attendance,
+    CloseReason,
     InformationRequest,
     ParentViewsMethod,
     Referral,
     ReferralEvent,
     Status,
     TeamNote,
+    Unavailability,
 )
 from referrals.notifications import queue_referral_email
 from referrals.sections import incomplete_sections
@@ -55,7 +69,9 @@ TRANSITIONS = {
         {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFORMATION_REQUESTED},
         Status.WITHDRAWN,
     ),
-    "close": ({Status.ACCEPTED}, Status.CLOSED),
+    # Not a button: record_attendance applies it when a treatment appointment was attended.
+    "start_treatment": ({Status.ACCEPTED}, Status.IN_TREATMENT),
+    "close": ({Status.ACCEPTED, Status.IN_TREATMENT}, Status.CLOSED),
 }
 
 # action: status it leads to instead when nobody had started reviewing the referral.
@@ -144,9 +160,15 @@ class SubmissionRefused(Exception):
 
 
 # Actions that change details but not the status: allowed only in these statuses.
+# (record_attendance may also start treatment: see start_treatment in TRANSITIONS.)
 IN_PLACE = {
-    "allocate": {Status.ACCEPTED},
-    "record_first_appointment": {Status.ACCEPTED},
+    "allocate": set(CASE_STATUSES),
+    "book_appointment": set(CASE_STATUSES),
+    "rebook_appointment": set(CASE_STATUSES),
+    "cancel_appointment": set(CASE_STATUSES),
+    "record_attendance": set(CASE_STATUSES),
+    "record_unavailability": set(CASE_STATUSES),
+    "remove_unavailability": set(CASE_STATUSES),
 }
 
 
@@ -165,7 +187,6 @@ def allowed_actions(referral):
         "accept",
         "decline",
         "allocate",
-        "record_first_appointment",
         "close",
         "withdraw",
     ]
@@ -267,7 +288,11 @@ def submit(referral, *, by, version=None, overrides=None, confirm_duplicate=Fals
 
 def _apply(referral, action, *, by, version, request=None, note="", changes=None, detail=None):
     """Apply one action under a row lock: check it is allowed now and the page was current,
-    append a ReferralEvent and an AuditEvent, and queue its email (EMAILS) for after commit."""
+    append a ReferralEvent and an AuditEvent, and queue its email (EMAILS) for after commit.
+
+    `changes(now)` makes the action's own writes and returns the referral's fields to set; a
+    "status" among them is a transition the action led to (record_attendance starting
+    treatment). `note` may be a callable of the same: the event's words, once they are known."""
     with transaction.atomic():
         locked = _lock(referral)
         if not allowed(locked, action):
@@ -275,24 +300,26 @@ def _apply(referral, action, *, by, version, request=None, note="", changes=None
         if parse_version(version) != locked.version:
             raise StaleVersion(locked)
         now = timezone.now()
-        if action in IN_PLACE:
-            ReferralEvent.objects.create(
-                referral=locked,
-                from_status=locked.status,
-                to_status=locked.status,
-                at=now,
-                by=by,
-                note=note,
-            )
-        else:
-            _move(locked, action, by=by, note=note, at=now)
+        from_status = locked.status
         fields = changes(now) if changes else {}
+        target = fields.pop("status", None)
+        if target is None:
+            target = from_status if action in IN_PLACE else target_of(locked, action)
+        ReferralEvent.objects.create(
+            referral=locked,
+            from_status=from_status,
+            to_status=target,
+            at=now,
+            by=by,
+            note=note() if callable(note) else note,
+        )
         # The team acted on it, so any answer it was waiting for has been seen.
         fields.setdefault("answer_received_at", None)
+        fields["status"] = target
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.version += 1
-        locked.save(update_fields=["status", "version", "updated_at", *fields])
+        locked.save(update_fields=["version", "updated_at", *fields])
         audit.record(
             AuditAction.CHANGE,
             by=by,
@@ -303,6 +330,7 @@ def _apply(referral, action, *, by, version, request=None, note="", changes=None
         if action in EMAILS:
             queue_referral_email(referral_id=locked.pk, kind=EMAILS[action])
     referral.version = locked.version
+    referral.status = locked.status
     return locked
 
 
@@ -468,30 +496,325 @@ def withdraw(referral, *, by, version, reason, request=None):
     )
 
 
-def close(referral, *, by, version, reason, closed_on, request=None):
-    reason = reason.strip()
+def close(referral, *, by, version, reason, closed_on, note="", request=None):
+    """Close a case, waiting or in treatment, with a coded reason and the day it closed. Every
+    appointment still booked after that day is cancelled by the service; one on or before it
+    needs its outcome recorded first (AppointmentConflict says which)."""
+    note = note.strip()
     if not reason or closed_on is None:
         raise ValueError("A reason and a date are needed.")
+    if reason == CloseReason.OTHER and not note:
+        raise ValueError("Say why the case closed.")
+
+    def changes(now):
+        booked = referral.appointments.filter(attendance=Attendance.BOOKED)
+        unrecorded = booked.filter(on__lte=closed_on).first()
+        if unrecorded is not None:
+            raise AppointmentConflict(
+                referral,
+                f"Record what happened at the appointment on {nhs_date(unrecorded.on)} before "
+                "closing the case. Nothing was changed.",
+            )
+        booked.update(
+            attendance=Attendance.CLINIC_CANCELLED,
+            cancelled_on=closed_on,
+            outcome_by=by,
+            outcome_at=now,
+        )
+        return {"close_reason": reason, "close_note": note, "closed_on": closed_on}
+
     return _apply(
         referral,
         "close",
         by=by,
         version=version,
         request=request,
-        note=reason,
-        changes=lambda now: {"close_reason": reason, "closed_on": closed_on},
+        note=f"{CloseReason(reason).label}. {note}".strip() if note else CloseReason(reason).label,
+        changes=changes,
+        detail={"reason": reason},
     )
 
 
-def record_first_appointment(referral, *, by, version, on, request=None):
-    return _apply(
+# --- appointments and the family's unavailability --------------------------------------------
+
+
+class AppointmentConflict(Conflict):
+    """The appointment is no longer in a state where this action makes sense (its outcome was
+    recorded, it was cancelled or rebooked), or the action would leave the record wrong."""
+
+
+def _when(appointment):
+    if appointment.time is None:
+        return nhs_date(appointment.on)
+    return f"{nhs_date(appointment.on)} at {appointment.time:%H:%M}"
+
+
+def _appointment_words(appointment, *, in_sentence=False):
+    """ "Assessment on 3 March 2026 at 10:30" ("assessment on ..." `in_sentence`)."""
+    purpose = appointment.get_purpose_display()
+    if in_sentence:
+        purpose = purpose[0].lower() + purpose[1:]
+    return f"{purpose} on {_when(appointment)}"
+
+
+def _open_appointment(referral, appointment, action):
+    """The appointment, read again under the referral's lock: still booked, or refused."""
+    current = Appointment.objects.select_related("outcome_by").get(
+        pk=appointment.pk, referral=referral
+    )
+    if action == "record_attendance":
+        open_now = current.attendance in (Attendance.BOOKED, Attendance.NOT_KNOWN)
+    else:
+        open_now = current.attendance == Attendance.BOOKED
+    if not open_now:
+        who = ""
+        if current.outcome_by is not None:
+            at = timezone.localtime(current.outcome_at)
+            who = f" by {current.outcome_by.full_name} at {at:%H:%M on %-d %B}"
+        raise AppointmentConflict(
+            referral,
+            f"You cannot {APPOINTMENT_ACTION_WORDS[action]} the "
+            f"{_appointment_words(current, in_sentence=True)} now: "
+            f"it was recorded as {current.get_attendance_display().lower()}{who}. "
+            "Nothing was changed.",
+        )
+    return current
+
+
+def _book(referral, *, by, now, on, time, purpose, mode, staff, location):
+    appointment = Appointment.objects.create(
+        referral=referral,
+        on=on,
+        time=time,
+        purpose=purpose,
+        mode=mode,
+        location=location.strip(),
+        booked_by=by,
+        booked_at=now,
+    )
+    appointment.staff.set(staff)
+    return appointment
+
+
+def _treatment_status(referral, today):
+    """What recording an outcome leaves the referral as: in treatment once the clock says
+    treatment started (its first treatment appointment attended)."""
+    # Read again, after this action's writes: not a page's prefetched appointments.
+    current = Referral.objects.get(pk=referral.pk)
+    if current.status == Status.ACCEPTED and not current.wait(today).waiting:
+        return {"status": TRANSITIONS["start_treatment"][1]}
+    return {}
+
+
+def book_appointment(
+    referral, *, by, version, on, time, purpose, mode, staff, location="", request=None
+):
+    """Book an appointment. Returns it."""
+    if not staff:
+        raise ValueError("Say who will see the family.")
+    booked = {}
+
+    def changes(now):
+        booked["appointment"] = _book(
+            referral,
+            by=by,
+            now=now,
+            on=on,
+            time=time,
+            purpose=purpose,
+            mode=mode,
+            staff=staff,
+            location=location,
+        )
+        return {}
+
+    _apply(
         referral,
-        "record_first_appointment",
+        "book_appointment",
         by=by,
         version=version,
         request=request,
-        note=f"First appointment on {nhs_date(on)}",
-        changes=lambda now: {"first_appointment_on": on},
+        note=lambda: f"Booked: {_appointment_words(booked['appointment'])}",
+        changes=changes,
+        detail={"purpose": purpose, "mode": mode},
+    )
+    return booked["appointment"]
+
+
+def _cancellation(cancelled_by, cancelled_on, today):
+    if cancelled_by == "family":
+        return Attendance.PATIENT_CANCELLED, cancelled_on or today
+    if cancelled_by == "service":
+        return Attendance.CLINIC_CANCELLED, cancelled_on or today
+    raise ValueError("Say who cancelled: the family or the service.")
+
+
+def cancel_appointment(
+    referral, *, appointment, by, version, cancelled_by, cancelled_on=None, request=None
+):
+    """Cancel a booked appointment, by the family (the clock restarts on the day they
+    cancelled) or by the service (it never does)."""
+    attendance, cancelled_on = _cancellation(cancelled_by, cancelled_on, timezone.localdate())
+    words = {}
+
+    def changes(now):
+        current = _open_appointment(referral, appointment, "cancel_appointment")
+        current.attendance, current.cancelled_on = attendance, cancelled_on
+        current.outcome_by, current.outcome_at = by, now
+        current.save(update_fields=["attendance", "cancelled_on", "outcome_by", "outcome_at"])
+        words["note"] = f"{current.get_attendance_display()}: {_appointment_words(current)}"
+        return {}
+
+    _apply(
+        referral,
+        "cancel_appointment",
+        by=by,
+        version=version,
+        request=request,
+        note=lambda: words["note"],
+        changes=changes,
+        detail={"appointment": appointment.pk, "attendance": attendance},
+    )
+
+
+def rebook_appointment(
+    referral,
+    *,
+    appointment,
+    by,
+    version,
+    on,
+    time,
+    cancelled_by,
+    cancelled_on=None,
+    staff=None,
+    mode=None,
+    location=None,
+    request=None,
+):
+    """Move a booked appointment: it is recorded as cancelled (by the family or the service,
+    as for cancel_appointment) and a new one is booked for the same purpose, linked to it.
+    Returns the new appointment."""
+    attendance, cancelled_on = _cancellation(cancelled_by, cancelled_on, timezone.localdate())
+    made = {}
+
+    def changes(now):
+        old = _open_appointment(referral, appointment, "rebook_appointment")
+        new = _book(
+            referral,
+            by=by,
+            now=now,
+            on=on,
+            time=time,
+            purpose=old.purpose,
+            mode=old.mode if mode is None else mode,
+            staff=staff or list(old.staff.all()),
+            location=old.location if location is None else location,
+        )
+        old.attendance, old.cancelled_on = attendance, cancelled_on
+        old.outcome_by, old.outcome_at, old.rebooked_as = by, now, new
+        old.save(
+            update_fields=["attendance", "cancelled_on", "outcome_by", "outcome_at", "rebooked_as"]
+        )
+        made["old"], made["new"] = old, new
+        return {}
+
+    _apply(
+        referral,
+        "rebook_appointment",
+        by=by,
+        version=version,
+        request=request,
+        note=lambda: (
+            f"Rebooked: {_appointment_words(made['old'])} "
+            f"({made['old'].get_attendance_display().lower()}), now {_when(made['new'])}"
+        ),
+        changes=changes,
+        detail={"appointment": appointment.pk, "attendance": attendance},
+    )
+    return made["new"]
+
+
+def record_attendance(referral, *, appointment, by, version, attendance, request=None):
+    """What happened at an appointment on or before today: attended, did not attend, could not
+    wait, or not known. The first attended treatment appointment starts treatment."""
+    if attendance not in OUTCOMES:
+        raise ValueError(f"An outcome is one of {', '.join(OUTCOMES)}.")
+    today = timezone.localdate()
+    words = {}
+
+    def changes(now):
+        current = _open_appointment(referral, appointment, "record_attendance")
+        if current.on > today:
+            raise AppointmentConflict(
+                referral,
+                f"The {_appointment_words(current, in_sentence=True)} has not happened yet: record what "
+                "happened on the day or after. Nothing was changed.",
+            )
+        current.attendance = attendance
+        current.outcome_by, current.outcome_at = by, now
+        current.save(update_fields=["attendance", "outcome_by", "outcome_at"])
+        words["note"] = f"{current.get_attendance_display()}: {_appointment_words(current)}"
+        return _treatment_status(referral, today)
+
+    return _apply(
+        referral,
+        "record_attendance",
+        by=by,
+        version=version,
+        request=request,
+        note=lambda: words["note"],
+        changes=changes,
+        detail={"appointment": appointment.pk, "attendance": attendance},
+    )
+
+
+def record_unavailability(referral, *, by, version, start, end, reason, request=None):
+    """Days the family said they cannot come (both included): they pause the clock."""
+    reason = reason.strip()
+    if end < start or not reason:
+        raise ValueError("A first day, a last day on or after it, and a reason are needed.")
+
+    def changes(now):
+        Unavailability.objects.create(
+            referral=referral, start=start, end=end, reason=reason, recorded_by=by, recorded_at=now
+        )
+        return {}
+
+    return _apply(
+        referral,
+        "record_unavailability",
+        by=by,
+        version=version,
+        request=request,
+        note=f"Family unavailable {nhs_date(start)} to {nhs_date(end)}: {reason}",
+        changes=changes,
+    )
+
+
+def remove_unavailability(referral, *, period, by, version, request=None):
+    """Take back a period recorded by mistake (the timeline keeps what it said)."""
+
+    def changes(now):
+        deleted, _ = Unavailability.objects.filter(pk=period.pk, referral=referral).delete()
+        if not deleted:
+            raise AppointmentConflict(
+                referral, "That period of unavailability was already removed. Nothing was changed."
+            )
+        return {}
+
+    return _apply(
+        referral,
+        "remove_unavailability",
+        by=by,
+        version=version,
+        request=request,
+        note=(
+            f"Removed: family unavailable {nhs_date(period.start)} to {nhs_date(period.end)} "
+            f"({period.reason})"
+        ),
+        changes=changes,
+        detail={"start": period.start.isoformat(), "end": period.end.isoformat()},
     )
 
 

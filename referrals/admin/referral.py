@@ -23,12 +23,12 @@ from imhs.accounts.access import deny, record_refusal
 from imhs.admin.mixins import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from imhs.nhsuk.fields import PARTS, DateInputWidget
-from imhs.nhsuk.text import nhs_date
 from patients.chi import format_chi
-from referrals import presenters, waiting_times, workflow
+from referrals import presenters, workflow
 from referrals.drafts import parse_version
 from referrals.labels import ELIGIBILITY_LABELS
 from referrals.models import (
+    WAITING_STATUSES,
     AppointmentPlace,
     InformationRequest,
     Referral,
@@ -270,9 +270,9 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "signposted_to",
                     "signposted_other",
                     "decision_explanation",
-                    "first_appointment_on",
                     "closed_on",
                     "close_reason",
+                    "close_note",
                     "withdraw_reason",
                 ]
             },
@@ -353,14 +353,16 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="waiting")
     def waiting(self, obj):
-        if not obj.received_on:
+        today = timezone.localdate()
+        wait = obj.wait(today)
+        if wait is None:
             return "-"
-        week = waiting_times.week_of_wait(obj.received_on, timezone.localdate())
-        return (
-            f"Week {week} of {waiting_times.TREATMENT_WEEKS}; the "
-            f"{waiting_times.TREATMENT_WEEKS} weeks run out on "
-            f"{nhs_date(waiting_times.breach_on(obj.received_on))}"
-        )
+        if not wait.waiting:
+            return team_presenters.wait_summary(wait)
+        if obj.status not in WAITING_STATUSES:
+            return "Not waiting"
+        words, _breached = team_presenters.breach_words(wait, today)
+        return f"{team_presenters.wait_summary(wait)}; {words}"
 
     # The service's words for the codes the columns store, from where the team's pages take
     # them (the dashboard's outcome labels, the referral page's rule titles and check tags, the

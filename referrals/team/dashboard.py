@@ -22,7 +22,7 @@ from patients.models import Postcode
 from referrals import waiting_times
 from referrals.labels import ELIGIBILITY_LABELS, STATUS_TAGS
 from referrals.models import (
-    OPEN_STATUSES,
+    WAITING_STATUSES,
     InformationRequest,
     ParentInvitation,
     ParentViews,
@@ -274,6 +274,8 @@ def in_queue(referrals, filters, now):
     return (
         referrals.in_queue(filters.queue, now)
         .select_related("infant", "referrer", "allocated_to", "review_started_by")
+        # The clock (Referral.wait) reads these: two queries for the page, whatever its length.
+        .prefetch_related("appointments", "unavailability")
         .annotate(
             information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
             parent_views_received=Exists(views_received),
@@ -348,15 +350,15 @@ def _profession(value):
 
 
 def _waiting(referral, today):
-    """(days, "week N of 18", in week 19 or later): the clock runs from receipt until the family is
-    seen, while the referral is open; declined, withdrawn and closed referrals are not waiting."""
-    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
+    """(days, "N weeks", over 18 weeks?): the referral-to-treatment clock (adjusted, as the
+    waiting list counts it) while the referral is open and treatment has not started."""
+    if referral.status not in WAITING_STATUSES:
         return "Not waiting", "", False
-    week = waiting_times.week_of_wait(referral.received_on, today)
+    wait = referral.wait(today)
     return (
-        plural(waiting_times.days_waiting(referral.received_on, today), "day"),
-        f"Week {week} of {waiting_times.TREATMENT_WEEKS}",
-        week > waiting_times.TREATMENT_WEEKS,
+        plural(wait.adjusted_days, "day"),
+        f"{wait.adjusted_weeks} of {waiting_times.TREATMENT_WEEKS} weeks",
+        wait.adjusted_weeks > waiting_times.TREATMENT_WEEKS,
     )
 
 

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from imhs.nhsuk.text import nhs_date, when
+from imhs.nhsuk.text import nhs_date, plural, when
 from referrals import labels, presenters, waiting_times, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
-from referrals.models import OPEN_STATUSES, ParentViewsMethod, Status
+from referrals.models import (
+    CASE_STATUSES,
+    OPEN_STATUSES,
+    WAITING_STATUSES,
+    ParentViewsMethod,
+    Status,
+)
 from referrals.sections import SECTIONS
 
 # Letters are written once the team has decided: accepted or declined.
@@ -68,68 +74,102 @@ def status_tag(referral):
     }
 
 
-def _days_waiting(received_on, today):
-    """ "N days (week W of 18)", as the page and its summary at the top say it."""
-    days = waiting_times.days_waiting(received_on, today)
-    week = waiting_times.week_of_wait(received_on, today)
-    return (
-        f"{days} {'day' if days == 1 else 'days'} (week {week} of {waiting_times.TREATMENT_WEEKS})"
-    )
+# Why the clock started when it did (Wait.clock_start_reason), after "Clock started".
+CLOCK_START_REASONS = {
+    "received": "the day the referral was received",
+    "did_not_attend": "the family did not attend an appointment that day",
+    "could_not_wait": "the family could not wait for an appointment that day",
+    "patient_cancelled": "the family cancelled an appointment that day",
+}
+
+
+def weeks(n):
+    return f"{n} {'week' if n == 1 else 'weeks'}"
+
+
+def wait_summary(wait):
+    """ "9 weeks (adjusted)", or the treatment start: the dashboard, lists and glance say this."""
+    if wait.waiting:
+        return f"{weeks(wait.adjusted_weeks)} waiting (adjusted)"
+    return f"Treatment started {nhs_date(wait.treatment_started_on)}"
+
+
+def breach_words(wait, today):
+    """("18 weeks run out on 3 July 2026", breached?) while waiting."""
+    breached = today > wait.breach_on
+    verb = "ran" if breached else "run"
+    return f"18 weeks {verb} out on {nhs_date(wait.breach_on)}", breached
+
+
+def _accepted_on(referral):
+    if referral.decided_at and referral.status in (*CASE_STATUSES, Status.CLOSED):
+        return timezone.localdate(referral.decided_at)
+    return None
 
 
 def waiting_times_rows(referral, today):
-    """The waiting-time rows: the clock starts on the received date; the standard is a first
-    appointment within 18 weeks of receipt (and within 4 weeks of acceptance)."""
-    received_on = referral.received_on
-    if received_on is None:
+    """The clock in words: received, when the clock started and why, days paused, adjusted and
+    unadjusted weeks, and the breach date while waiting; then the local 4-week measure."""
+    wait = referral.wait(today)
+    if wait is None:
         return []
-    rows = [Row("Received", nhs_date(received_on))]
-    breach = waiting_times.breach_on(received_on)
-    waiting = referral.status in OPEN_STATUSES and not referral.first_appointment_on
-    if waiting:
-        rows.append(Row("Days waiting", _days_waiting(received_on, today)))
-        if waiting_times.breached(received_on, today):
-            rows.append(
-                Row("18 weeks ran out on", f"{nhs_date(breach)}: breached", "nhsuk-tag--red")
-            )
-        else:
-            rows.append(Row("18 weeks run out on", nhs_date(breach)))
-    else:
-        rows.append(Row("18 weeks run out on", nhs_date(breach)))
-    accepted = referral.decided_at and referral.status in (Status.ACCEPTED, Status.CLOSED)
-    if accepted:
-        accepted_on = timezone.localdate(referral.decided_at)
-        rows.append(Row("Accepted", nhs_date(accepted_on)))
-        appointment = referral.first_appointment_on
-        rows.append(
-            Row("First appointment", nhs_date(appointment) if appointment else "Not recorded yet")
+    rows = [Row("Received", nhs_date(wait.received_on))]
+    rows.append(
+        Row(
+            "Clock started",
+            f"{nhs_date(wait.clock_start)} ({CLOCK_START_REASONS[wait.clock_start_reason]})",
         )
-        if appointment:
-            rows.append(
-                Row(
-                    "Waited",
-                    f"{waiting_times.days_waiting(received_on, appointment)} days from receipt "
-                    "to the first appointment",
-                )
+    )
+    rows.append(
+        Row(
+            "Paused",
+            f"{plural(wait.paused_days, 'day')} (the family was unavailable)"
+            if wait.paused_days
+            else "Not paused",
+        )
+    )
+    still_waiting = wait.waiting and referral.status in WAITING_STATUSES
+    if not wait.waiting:
+        rows.append(Row("Treatment started", nhs_date(wait.treatment_started_on)))
+    label = "Waiting" if still_waiting else "Waited"
+    rows.append(
+        Row(
+            label,
+            f"{weeks(wait.adjusted_weeks)} adjusted ({plural(wait.adjusted_days, 'day')}); "
+            f"{weeks(wait.unadjusted_weeks)} unadjusted ({plural(wait.unadjusted_days, 'day')})",
+            "nhsuk-tag--red" if wait.adjusted_weeks > waiting_times.TREATMENT_WEEKS else "",
+        )
+    )
+    if still_waiting:
+        breached = today > wait.breach_on
+        rows.append(
+            Row(
+                "18 weeks run out on",
+                f"{nhs_date(wait.breach_on)}: breached" if breached else nhs_date(wait.breach_on),
+                "nhsuk-tag--red" if breached else "",
             )
-        unknown = "Not known until the first appointment is recorded"
+        )
+    elif referral.status == Status.CLOSED and wait.waiting:
+        rows.append(Row("Treatment started", "No: closed before treatment"))
+    accepted_on = _accepted_on(referral)
+    if accepted_on:
+        measure = waiting_times.first_appointment(
+            accepted_on=accepted_on,
+            today=today,
+            appointments=[a.for_clock() for a in referral.appointments.all()],
+        )
+        rows.append(Row("Accepted", nhs_date(accepted_on)))
+        rows.append(
+            Row(
+                "First appointment attended",
+                nhs_date(measure.attended_on) if measure.attended_on else "Not yet",
+            )
+        )
         rows.append(
             _yes_no_row(
                 "First appointment within 4 weeks of acceptance",
-                waiting_times.seen_within_first_appointment_weeks(accepted_on, appointment)
-                if appointment
-                else None,
-                f"{unknown} (4 weeks from acceptance: "
-                f"{nhs_date(waiting_times.first_appointment_due_on(accepted_on))})",
-            )
-        )
-        rows.append(
-            _yes_no_row(
-                "First appointment within 18 weeks of receipt",
-                waiting_times.seen_within_treatment_weeks(received_on, appointment)
-                if appointment
-                else None,
-                unknown,
+                measure.met,
+                f"Not known yet (4 weeks from acceptance: {nhs_date(measure.due_on)})",
             )
         )
     return rows
@@ -202,17 +242,19 @@ class Glance:
 
 
 def _waiting_glance(referral, today):
-    if referral.received_on is None:
+    wait = referral.wait(today)
+    if wait is None:
         return Glance("Waiting", "Not received yet")
-    if referral.status not in OPEN_STATUSES or referral.first_appointment_on:
-        return Glance("Waiting", "Not waiting", detail=f"Received {nhs_date(referral.received_on)}")
-    breached = waiting_times.breached(referral.received_on, today)
-    breach = waiting_times.breach_on(referral.received_on)
+    if not wait.waiting:
+        return Glance("Waiting", "In treatment", detail=wait_summary(wait), href="#waiting-times")
+    if referral.status not in WAITING_STATUSES:
+        return Glance("Waiting", "Not waiting", detail=f"Received {nhs_date(wait.received_on)}")
+    words, breached = breach_words(wait, today)
     return Glance(
         "Waiting",
-        _days_waiting(referral.received_on, today),
+        wait_summary(wait),
         "nhsuk-tag--red" if breached else "",
-        detail=f"18 weeks {'ran' if breached else 'run'} out on {nhs_date(breach)}",
+        detail=words,
         href="#waiting-times",
     )
 
@@ -240,7 +282,7 @@ def _parent_views_glance(referral, parents):
 def _allocation_glance(referral):
     if referral.allocated_to_id:
         return Glance("Allocated to", referral.allocated_to.full_name)
-    if referral.status == Status.ACCEPTED:
+    if referral.status in CASE_STATUSES:
         return Glance("Allocated to", "Awaiting allocation", "nhsuk-tag--orange")
     if referral.review_started_by_id and referral.status in OPEN_STATUSES:
         return Glance(
@@ -262,12 +304,14 @@ def next_step(referral):
         return "Decide: accept, decline or ask the referrer for information"
     if status == Status.INFORMATION_REQUESTED:
         return "Wait for the referrer's answer"
-    if status == Status.ACCEPTED and not referral.allocated_to_id:
+    if status in CASE_STATUSES and not referral.allocated_to_id:
         return "Allocate a team member"
-    if status == Status.ACCEPTED and not referral.first_appointment_on:
-        return "Record the first appointment"
+    if status in CASE_STATUSES and not any(a.is_booked for a in referral.appointments.all()):
+        return "Book the next appointment"
     if status == Status.ACCEPTED:
-        return "Close the referral when the work is done"
+        return "See the family for their first treatment appointment"
+    if status == Status.IN_TREATMENT:
+        return "Close the case when the work is done"
     return "None: the referral is " + referral.get_status_display().lower()
 
 

@@ -20,7 +20,7 @@ from imhs.nhsuk.forms import NHSForm
 from imhs.nhsuk.layout import CharacterCount, Radios
 from imhs.nhsuk.text import nhs_date
 from referrals import workflow
-from referrals.models import DeclineReason, Priority, SignpostService
+from referrals.models import CloseReason, DeclineReason, Priority, SignpostService
 
 QUESTION_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 2000
@@ -296,26 +296,41 @@ class WithdrawForm(TriageForm):
 class CloseForm(TriageForm):
     action = "close"
     write = staticmethod(workflow.close)
-    title = "Close the referral"
-    submit_label = "Close referral"
-    success_message = "Referral closed."
+    title = "Close the case"
+    submit_label = "Close case"
+    success_message = "Case closed."
     button_class = "nhsuk-button nhsuk-button--secondary"
 
-    reason = _text(
-        "Why is the referral being closed?",
-        subject="The reason",
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the case is closing"},
+    )
+    note = _text(
+        "More about why (optional)",
+        subject="More about why",
         max_length=REASON_MAX_LENGTH,
-        required_message="Enter why the referral is being closed",
-        help_text="For example, the work with the family has finished.",
+        required_message="",
+        help_text="Needed when the reason is “Other”. The closing letter does not include it.",
         rows=3,
+        required=False,
     )
     closed_on = DateInputField(
         label="Date it closed",
-        help_text="For example, 15 3 2026",
+        help_text="For example, 15 3 2026. Appointments still booked after this day are cancelled.",
         error_subject="The date it closed",
     )
 
-    layout = Layout(CharacterCount("reason"), "closed_on")
+    layout = Layout(Radios("reason"), CharacterCount("note"), "closed_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == CloseReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error(
+                "note", forms.ValidationError("Say why the case is closing", code="required")
+            )
+        return cleaned
 
     def clean_closed_on(self):
         closed_on = self.cleaned_data["closed_on"]
@@ -329,37 +344,6 @@ class CloseForm(TriageForm):
             "The date it closed must be on or after the date the referral was received "
             "({received})",
         )
-
-
-class FirstAppointmentForm(TriageForm):
-    action = "record_first_appointment"
-    write = staticmethod(workflow.record_first_appointment)
-    title = "Record the first appointment"
-    submit_label = "Save first appointment"
-    success_message = "First appointment saved."
-
-    first_appointment_on = DateInputField(
-        label="Date of the first appointment",
-        help_text="For example, 15 3 2026",
-        error_subject="The date of the first appointment",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.referral is not None and self.referral.first_appointment_on:
-            self.title = "Change the date of the first appointment"
-            self.initial.setdefault("first_appointment_on", self.referral.first_appointment_on)
-
-    def clean_first_appointment_on(self):
-        return _not_before_received(
-            self,
-            self.cleaned_data["first_appointment_on"],
-            "The date of the first appointment must be on or after the date the referral was "
-            "received ({received})",
-        )
-
-    def arguments(self):
-        return {"on": self.cleaned_data["first_appointment_on"]}
 
 
 class NoteForm(TriageForm):
@@ -396,6 +380,5 @@ FORMS = {
         DeclineForm,
         WithdrawForm,
         CloseForm,
-        FirstAppointmentForm,
     )
 }

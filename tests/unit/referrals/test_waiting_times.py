@@ -1,32 +1,37 @@
+"""The local 4-week measure (the 18-week clock's rules are in test_referral_to_treatment.py)."""
+
 import datetime
 
-from referrals import waiting_times
+from referrals.waiting_times import Appointment, first_appointment
 
-RECEIVED = datetime.date(2026, 3, 2)
+ACCEPTED = datetime.date(2026, 3, 2)
 
 
 def days(n):
-    return RECEIVED + datetime.timedelta(days=n)
+    return ACCEPTED + datetime.timedelta(days=n)
 
 
-def test_the_18_weeks_run_out_126_days_after_receipt():
-    assert waiting_times.breach_on(RECEIVED) == days(126)
-    assert not waiting_times.breached(RECEIVED, days(126))  # seen that day is still in time
-    assert waiting_times.breached(RECEIVED, days(127))
+def seen(n, attendance="attended", treatment=False):
+    return Appointment(on=days(n), treatment=treatment, attendance=attendance)
 
 
-def test_weeks_of_the_wait_count_from_1_on_the_day_it_arrived():
-    assert waiting_times.days_waiting(RECEIVED, days(10)) == 10
-    assert waiting_times.week_of_wait(RECEIVED, RECEIVED) == 1
-    assert waiting_times.week_of_wait(RECEIVED, days(7)) == 2
-    assert waiting_times.week_of_wait(RECEIVED, days(125)) == 18
-    assert waiting_times.week_of_wait(RECEIVED, days(126)) == 19
+def test_a_first_appointment_attended_on_the_28th_day_after_acceptance_is_in_time():
+    measure = first_appointment(accepted_on=ACCEPTED, today=days(40), appointments=[seen(28)])
+    assert (measure.due_on, measure.attended_on, measure.met) == (days(28), days(28), True)
 
 
-def test_first_appointment_standards_are_judged_from_acceptance_and_receipt():
-    accepted_on = days(5)
-    assert waiting_times.first_appointment_due_on(accepted_on) == days(33)
-    assert waiting_times.seen_within_first_appointment_weeks(accepted_on, days(33))
-    assert not waiting_times.seen_within_first_appointment_weeks(accepted_on, days(34))
-    assert waiting_times.seen_within_treatment_weeks(RECEIVED, days(126))
-    assert not waiting_times.seen_within_treatment_weeks(RECEIVED, days(127))
+def test_the_29th_day_is_late():
+    measure = first_appointment(accepted_on=ACCEPTED, today=days(40), appointments=[seen(29)])
+    assert measure.met is False
+
+
+def test_any_kind_counts_but_only_when_attended():
+    appointments = [seen(3, "did_not_attend"), seen(5, "patient_cancelled"), seen(20)]
+    measure = first_appointment(accepted_on=ACCEPTED, today=days(40), appointments=appointments)
+    assert (measure.attended_on, measure.met) == (days(20), True)
+
+
+def test_not_known_until_the_4_weeks_are_over():
+    booked = [seen(30, "booked")]
+    assert first_appointment(accepted_on=ACCEPTED, today=days(28), appointments=booked).met is None
+    assert first_appointment(accepted_on=ACCEPTED, today=days(29), appointments=booked).met is False
