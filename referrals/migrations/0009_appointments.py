@@ -98,8 +98,8 @@ class Migration(migrations.Migration):
                         choices=[
                             ("consultation", "Consultation"),
                             ("assessment", "Assessment"),
-                            ("first_treatment", "Treatment: first session"),
-                            ("treatment", "Treatment: ongoing"),
+                            ("first_treatment", "First treatment session"),
+                            ("treatment", "Treatment session (ongoing)"),
                             ("review", "Review"),
                             ("other", "Other"),
                         ],
