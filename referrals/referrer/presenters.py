@@ -25,6 +25,7 @@ STATUS_EXPLANATIONS = {
         "The team has a question for you. They will carry on with the referral once you answer it."
     ),
     Status.ACCEPTED: "The team has accepted the referral.",
+    Status.IN_TREATMENT: "The team has accepted the referral and is working with the family.",
     Status.DECLINED: "The team has not accepted the referral. Their explanation is below.",
     Status.WITHDRAWN: "The referral has been withdrawn. The team will not take it further.",
     Status.CLOSED: "The referral was accepted and has now been closed.",
@@ -91,7 +92,7 @@ def decision_summary(referral):
             signposted=signposted,
             next_step="",
         )
-    if referral.status in (Status.ACCEPTED, Status.CLOSED):
+    if referral.status in (Status.ACCEPTED, Status.IN_TREATMENT, Status.CLOSED):
         return DecisionSummary(
             decision="Accepted",
             decided_at=referral.decided_at,

@@ -1,13 +1,24 @@
 """The referrer's side of a sent referral: its status, the decision meant for them, the team's
 question and their answer, and the emails. Never team notes."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals import workflow
-from referrals.models import InformationRequest, Priority, Referral, SignpostService, Status
+from referrals.models import (
+    AppointmentMode,
+    InformationRequest,
+    Priority,
+    Purpose,
+    Referral,
+    SignpostService,
+    Status,
+)
 from tests.factories import InfantFactory, ReferralFactory, ReferrerFactory, TeamMemberFactory
 from tests.sign_in import sign_in
 
@@ -187,6 +198,39 @@ def test_allocation_after_acceptance_is_not_shown_as_another_step(
 
     assert page.count("Accepted by the team") == 1
     assert "Allocatedperson" not in page
+
+
+def test_in_treatment_the_referrer_sees_that_it_started_but_no_appointment_details(
+    client, referrer, team_member, sent
+):
+    accept(sent, team_member)
+    today = timezone.localdate()
+    appointment = workflow.book_appointment(
+        sent,
+        by=team_member,
+        version=sent.version,
+        on=today,
+        time=datetime.time(9, 30),
+        purpose=Purpose.FIRST_TREATMENT,
+        mode=AppointmentMode.HOME_VISIT,
+        location="Synthetic address for the visit",
+        staff=[team_member],
+    )
+    workflow.record_attendance(
+        sent, appointment=appointment, by=team_member, version=sent.version, attendance="attended"
+    )
+    sign_in(client, referrer)
+
+    page = client.get(detail_url(sent)).content.decode()
+
+    assert "In treatment" in page
+    assert "is working with the family" in page
+    assert "Treatment started" in page
+    assert "The team's decision" in page
+    # When and where the family is seen, and by whom, stay with the team and the family.
+    for private in ("First treatment session", "Home visit", "Synthetic address", "09:30"):
+        assert private not in page
+    assert "A member of the team will contact the family" not in page
 
 
 def test_declined_referral_shows_the_explanation_and_the_service(
