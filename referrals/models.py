@@ -296,6 +296,11 @@ class Referral(models.Model):
     decision_explanation = models.TextField(
         blank=True, help_text="Written for the family and the referrer."
     )
+    # The day of the first attended treatment appointment, as the clock computes it
+    # (waiting_times), kept by workflow.record_attendance in the same transaction: a fact that
+    # no later day changes, stored so the monthly figures can find a month's treatment starts
+    # by an index.
+    treatment_started_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
     close_note = models.TextField(blank=True)
@@ -325,6 +330,7 @@ class Referral(models.Model):
             models.Index(fields=["eligibility_outcome", "status"], name="referrals_outcome_idx"),
             models.Index(fields=["status", "decided_at"], name="referrals_decided_idx"),
             models.Index(fields=["referrer_profession", "status"], name="referrals_profession_idx"),
+            models.Index(fields=["treatment_started_on"], name="referrals_treatment_idx"),
         ]
         constraints = [
             # Submitted means a reference, a received date and who sent it, together.

@@ -598,12 +598,17 @@ def _book(referral, *, by, now, on, time, purpose, mode, staff, location):
 
 def _treatment_status(referral, today):
     """What recording an outcome leaves the referral as: in treatment once the clock says
-    treatment started (its first treatment appointment attended)."""
+    treatment started (its first treatment appointment attended), on the clock's day (an
+    earlier session recorded late moves it earlier)."""
     # Read again, after this action's writes: not a page's prefetched appointments.
     current = Referral.objects.get(pk=referral.pk)
-    if current.status == Status.ACCEPTED and not current.wait(today).waiting:
-        return {"status": TRANSITIONS["start_treatment"][1]}
-    return {}
+    wait = current.wait(today)
+    if wait.waiting:
+        return {}
+    fields = {"treatment_started_on": wait.treatment_started_on}
+    if current.status == Status.ACCEPTED:
+        fields["status"] = TRANSITIONS["start_treatment"][1]
+    return fields
 
 
 def book_appointment(
@@ -748,8 +753,8 @@ def record_attendance(referral, *, appointment, by, version, attendance, request
         if current.on > today:
             raise AppointmentConflict(
                 referral,
-                f"The {_appointment_words(current, in_sentence=True)} has not happened yet: record what "
-                "happened on the day or after. Nothing was changed.",
+                f"The {_appointment_words(current, in_sentence=True)} has not happened yet: "
+                "record what happened on the day or after. Nothing was changed.",
             )
         current.attendance = attendance
         current.outcome_by, current.outcome_at = by, now
