@@ -17,11 +17,11 @@ from referrals.reports.figures import (
     STANDARD_PERCENT,
     Month,
     Table,
-    wait_as_of,
-    with_clock,
     share,
+    wait_as_of,
     waiting_between,
     was_waiting,
+    with_clock,
 )
 
 MONTHS = 13
