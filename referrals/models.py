@@ -655,6 +655,30 @@ class Unavailability(models.Model):
         return waiting_times.Unavailability(start=self.start, end=self.end)
 
 
+class NationalCode(models.Model):
+    """How one of the app's own values is written in the national dataset (CAPTND): per field,
+    the app's value and the national code. Kept by a service lead (referrals.reports.extract
+    lists the fields and the values that need one); a value with no row is a gap the extract
+    names before anything is downloaded, never a guess."""
+
+    field = models.CharField(max_length=40)
+    value = models.CharField(max_length=60)
+    code = models.CharField(max_length=20)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["field", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value"], name="referrals_national_code_once")
+        ]
+
+    def __str__(self):
+        return f"{self.field} {self.value} = {self.code}"
+
+
 class ParentInvitation(models.Model):
     """A secure link for one parent or carer to add their views. Only the SHA-256 of a token
     is stored: the link itself exists only in the email, letter or screen it was given in.
