@@ -7,14 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from imhs import audit
 from imhs.models import AuditAction
 from referrals.reports.downloads import national_csv, tables_csv, workbook_bytes
+from referrals.reports.extract import GapsRemain, build_extract, extract_csv
 from referrals.reports.figures import Month, MonthReport
 from referrals.reports.trends import trend_tables
 
-FORMATS = ("csv", "xlsx", "national")
+FORMATS = ("csv", "xlsx", "national", "extract")
 
 
 class Command(BaseCommand):
-    help = "Write one month's report: its tables (csv), the workbook (xlsx) or the national row."
+    help = (
+        "Write one month's report: its tables (csv), the workbook (xlsx), the national row, or "
+        "the patient-level extract (personal data: keep it where the board says)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--month", required=True, help="The month, as YYYY-MM.")
@@ -23,6 +27,16 @@ class Command(BaseCommand):
             "--output", help="Write to this file (default: standard output; xlsx needs a file)."
         )
 
+    def _extract(self, month):
+        try:
+            return "".join(extract_csv(build_extract(month)))
+        except GapsRemain as gaps:
+            listed = "; ".join(gap.words for gap in gaps.gaps)
+            raise CommandError(
+                f"No extract written: these values have no national code yet ({listed}). A "
+                "service lead maps them on the reports page's national codes."
+            ) from gaps
+
     def handle(self, *args, month, format, output, **options):
         try:
             month = Month.parse(month)
@@ -30,11 +44,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if format == "xlsx" and not output:
             raise CommandError("A workbook is not text: give --output FILE.")
-        report = MonthReport.build(month)
-        if format == "xlsx":
-            content = workbook_bytes(report, trends=trend_tables(month))
+        if format == "extract":
+            content = self._extract(month)
         else:
-            content = "".join((tables_csv if format == "csv" else national_csv)(report))
+            report = MonthReport.build(month)
+            if format == "xlsx":
+                content = workbook_bytes(report, trends=trend_tables(month))
+            else:
+                content = "".join((tables_csv if format == "csv" else national_csv)(report))
         audit.record(
             AuditAction.EXPORT,
             object_type="report",

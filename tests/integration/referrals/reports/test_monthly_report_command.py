@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from imhs.models import AuditEvent
+from tests.integration.referrals.reports.test_extract import map_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,17 @@ def test_the_tables_and_the_workbook_to_files(october, tmp_path):
 def test_bad_arguments_are_one_clear_sentence(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_the_extract_is_refused_while_values_have_no_national_code(october):
+    with pytest.raises(CommandError, match=r"no national code yet \(Attendance: Attended"):
+        run("--month", "2026-10", "--format", "extract")
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_extract_once_every_value_is_mapped(october):
+    map_everything()
+    lines = list(csv.reader(io.StringIO(run("--month", "2026-10", "--format", "extract"))))
+    assert lines[0][:3] == ["record_type", "UCPN", "CHI"]
+    assert len(lines) == 1 + 9 + 7  # nine referrals' rows, seven appointments
+    assert AuditEvent.objects.get(action="export").detail["report"] == "extract"
