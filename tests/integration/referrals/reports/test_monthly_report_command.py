@@ -52,7 +52,7 @@ def test_bad_arguments_are_one_clear_sentence(db, args, message):
 
 
 def test_the_extract_is_refused_while_values_have_no_national_code(october):
-    with pytest.raises(CommandError, match=r"no national code yet \(Attendance: Attended"):
+    with pytest.raises(CommandError, match=r"no national code yet \(Appointment purpose: Assessment; "):
         run("--month", "2026-10", "--format", "extract")
     assert not AuditEvent.objects.filter(action="export").exists()
 
