@@ -52,7 +52,8 @@ def test_bad_arguments_are_one_clear_sentence(db, args, message):
 
 
 def test_the_extract_is_refused_while_values_have_no_national_code(october):
-    with pytest.raises(CommandError, match=r"no national code yet \(Appointment purpose: Assessment; "):
+    first_gap = r"no national code yet \(Appointment purpose: Assessment; "
+    with pytest.raises(CommandError, match=first_gap):
         run("--month", "2026-10", "--format", "extract")
     assert not AuditEvent.objects.filter(action="export").exists()
 
