@@ -6,6 +6,7 @@ cell a spreadsheet would read as a formula is written as text. Numbers stay numb
 
 import io
 
+from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -55,7 +56,8 @@ def workbook_bytes(report, *, trends=()):
     book = Workbook()
     cover = book.active
     cover.title = "About"
-    cover.append([_cell(f"Infant Mental Health Service: figures for {report.month.label}")])
+    team = settings.SERVICE["team"]
+    cover.append([_cell(f"{team}: figures for {report.month.label}")])
     cover["A1"].font = Font(bold=True, size=14)
     cover.append([])
     cover.append(["Sheet", "Table", "What it counts"])
