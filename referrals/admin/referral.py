@@ -350,6 +350,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "signposted_to",
                     "signposted_other",
                     "decision_explanation",
+                    "treatment_started_on",
                     "closed_on",
                     "close_reason",
                     "close_note",

@@ -111,6 +111,7 @@ def test_the_demo_has_a_case_at_every_step_of_the_clock(settings):
     assert today <= wait.breach_on <= today + datetime.timedelta(weeks=4)
     euan, wait = _clock("Euan")  # in treatment: sessions attended and the next one booked
     assert wait.treatment_started_on is not None
+    assert euan.treatment_started_on == wait.treatment_started_on  # kept by the workflow
     assert euan.appointments.filter(attendance="attended", purpose="treatment").count() >= 3
     assert euan.appointments.filter(attendance="booked", on__gt=today).exists()
     freya, wait = _clock("Freya")
