@@ -62,6 +62,21 @@ INFANTS = [
      LivesWith.PARENTS),
     ("Mia", "Rowanlea", datetime.date(2025, 1, 20), Sex.FEMALE, "G67 9XA", "99903",
      LivesWith.KINSHIP_CARERS),
+    # Accepted cases with appointments (referrals.demo): waiting, in treatment and closed.
+    ("Lewis", "Burnside", datetime.date(2025, 3, 14), Sex.MALE, "ML5 9XA", "99901",
+     LivesWith.PARENTS),
+    ("Orla", "Fernielea", datetime.date(2025, 5, 22), Sex.FEMALE, "ML3 9XA", "99902",
+     LivesWith.PARENTS),
+    ("Hamish", "Braeburn", datetime.date(2024, 11, 8), Sex.MALE, "G67 9XA", "99903",
+     LivesWith.PARENTS),
+    ("Ailsa", "Corriemoss", datetime.date(2025, 8, 30), Sex.FEMALE, "ML5 9XA", "99901",
+     LivesWith.PARENTS),
+    ("Euan", "Whinfield", datetime.date(2024, 10, 15), Sex.MALE, "ML3 9XA", "99902",
+     LivesWith.PARENTS),
+    ("Freya", "Hollybrae", datetime.date(2024, 7, 19), Sex.FEMALE, "G67 9XA", "99903",
+     LivesWith.KINSHIP_CARERS),
+    ("Kyle", "Ashbrae", datetime.date(2025, 2, 11), Sex.MALE, "ML5 9XA", "99901",
+     LivesWith.PARENTS),
 ]  # fmt: skip
 
 # given, family, phone, babies (given names) with relationship, main carer, parental resp.
@@ -75,6 +90,14 @@ CARERS = [
     ("Leanne", "Lochmill", "07700 900105", [("Ava", Relationship.MOTHER, True, True)]),
     ("Sam", "Larchwood", "07700 900106", [("Finn", Relationship.FATHER, True, True)]),
     ("Agnes", "Rowanlea", "07700 900107", [("Mia", Relationship.KINSHIP_CARER, True, True)]),
+    ("Carly", "Burnside", "07700 900108", [("Lewis", Relationship.MOTHER, True, True)]),
+    ("Niamh", "Fernielea", "07700 900109", [("Orla", Relationship.MOTHER, True, True)]),
+    ("Graham", "Braeburn", "07700 900110", [("Hamish", Relationship.FATHER, True, True)]),
+    ("Rachel", "Corriemoss", "07700 900111", [("Ailsa", Relationship.MOTHER, True, True)]),
+    ("Lauren", "Whinfield", "07700 900112", [("Euan", Relationship.MOTHER, True, True)]),
+    ("Margaret", "Hollybrae", "07700 900113",
+     [("Freya", Relationship.KINSHIP_CARER, True, True)]),
+    ("Stacey", "Ashbrae", "07700 900114", [("Kyle", Relationship.MOTHER, True, True)]),
 ]  # fmt: skip
 
 

@@ -1,5 +1,7 @@
-"""Synthetic referrals for the demo, one in each of the team's queues, made through the real
-workflow so their timelines and audit trail are as the service would have them.
+"""Synthetic referrals for the demo, one in each of the team's queues and at every step after
+acceptance (waiting with appointments booked, missed, cancelled and paused; past and near the 18
+weeks; in treatment; closed), made through the real workflow so their timelines and audit trail
+are as the service would have them.
 
 Runs after the demo users and families exist (seed_demo). Idempotent: a baby that already has a
 referral is left alone.
@@ -8,12 +10,13 @@ referral is left alone.
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from imhs.models import User
 from patients.catchment import CATCHMENT
 from patients.models import Infant
 from referrals import drafts, invitations, workflow
-from referrals.models import Referral, SignpostService, Status
+from referrals.models import Appointment, Referral, SignpostService, Status, Unavailability
 
 SIGNPOST_SERVICES = [
     ("Demo Family Support Service", "Phone 01698 000100 (demo)"),
@@ -62,21 +65,161 @@ def _referral(infant, referrer, **answers):
     )
 
 
+# --- accepted cases: appointments, the clock and closing ----------------------------------------
+
+DAY = datetime.timedelta(days=1)
+CLINIC = "Demo Child Health Centre, Coatbridge"
+NURSERY = "Demo Little Acorns Nursery"
+HOME = "The family's home"
+
+
+class _Case:
+    """One accepted referral and its history, told through the workflow as it happened, the
+    days counted back from today so the demo's waits stay as described however late it runs.
+
+    The workflow stamps every write now: the events and the audit trail say when the demo was
+    seeded (those tables are append-only, for the app role too: docs/security.md), so the
+    dates the clock and the pages read (received, accepted, each appointment's booking and
+    outcome) are set afterwards with an UPDATE (`backdate`)."""
+
+    def __init__(self, referral, *, received, accepted, clinician):
+        self.referral, self.clinician = referral, clinician
+        self.today = timezone.localdate()
+        self.received_on = self.today - received * DAY
+        self.accepted_on = self.today - accepted * DAY
+
+    def book(self, days, purpose, mode, *, at=(10, 0), staff=None):
+        """An appointment `days` from today (negative: in the past)."""
+        return workflow.book_appointment(
+            self.referral,
+            by=self.clinician,
+            version=self.referral.version,
+            on=self.today + days * DAY,
+            time=datetime.time(*at),
+            purpose=purpose,
+            mode=mode,
+            location={"clinic": CLINIC, "nursery": NURSERY, "home_visit": HOME}.get(mode, ""),
+            staff=staff or [self.clinician],
+        )
+
+    def outcome(self, appointment, attendance):
+        workflow.record_attendance(
+            self.referral,
+            appointment=appointment,
+            by=self.clinician,
+            version=self.referral.version,
+            attendance=attendance,
+        )
+
+    def attended(self, days, purpose, mode, **kwargs):
+        appointment = self.book(days, purpose, mode, **kwargs)
+        self.outcome(appointment, "attended")
+        return appointment
+
+    def rebook(self, appointment, days, *, cancelled_by, cancelled, at=(10, 0)):
+        return workflow.rebook_appointment(
+            self.referral,
+            appointment=appointment,
+            by=self.clinician,
+            version=self.referral.version,
+            on=self.today + days * DAY,
+            time=datetime.time(*at),
+            cancelled_by=cancelled_by,
+            cancelled_on=self.today + cancelled * DAY,
+        )
+
+    def unavailable(self, first, last, reason):
+        workflow.record_unavailability(
+            self.referral,
+            by=self.clinician,
+            version=self.referral.version,
+            start=self.today + first * DAY,
+            end=self.today + last * DAY,
+            reason=reason,
+        )
+
+    def close(self, reason, days, note=""):
+        workflow.close(
+            self.referral,
+            by=self.clinician,
+            version=self.referral.version,
+            reason=reason,
+            closed_on=self.today + days * DAY,
+            note=note,
+        )
+
+    def backdate(self):
+        """Received and accepted on their days; each appointment booked a fortnight before it
+        (not before acceptance; a rebooked one the day its first date was cancelled) and its
+        outcome recorded on its day or the day it was cancelled; each period of unavailability
+        recorded the day before it began."""
+        tz = timezone.get_current_timezone()
+
+        def moment(day, hour=9):
+            moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+            return min(moment, timezone.now())
+
+        received, accepted = moment(self.received_on), moment(self.accepted_on, 14)
+        Referral.objects.filter(pk=self.referral.pk).update(
+            created_at=received,
+            submitted_at=received,
+            review_started_at=moment(self.received_on + 2 * DAY),
+            decided_at=accepted,
+            allocated_at=accepted,
+        )
+        appointments = list(Appointment.objects.filter(referral=self.referral))
+        # A rebooked appointment was booked the day the one it replaces was cancelled.
+        rebooked_on = {a.rebooked_as_id: a.cancelled_on for a in appointments if a.rebooked_as_id}
+        for appointment in appointments:
+            booked = max(accepted, moment(appointment.on - 14 * DAY))
+            if appointment.pk in rebooked_on:
+                booked = max(accepted, moment(rebooked_on[appointment.pk], 12))
+            changes = {"booked_at": booked}
+            if appointment.outcome_at is not None:
+                changes["outcome_at"] = max(
+                    booked, moment(appointment.cancelled_on or appointment.on, 17)
+                )
+            Appointment.objects.filter(pk=appointment.pk).update(**changes)
+        for period in Unavailability.objects.filter(referral=self.referral):
+            Unavailability.objects.filter(pk=period.pk).update(
+                recorded_at=max(accepted, moment(period.start - DAY))
+            )
+
+
+def _accepted_case(referral, *, reviewer, clinician, priority="routine", received, accepted):
+    workflow.start_review(referral, by=reviewer, version=referral.version)
+    workflow.accept(
+        referral, by=reviewer, version=referral.version, priority=priority, allocate_to=clinician
+    )
+    return _Case(referral, received=received, accepted=accepted, clinician=clinician)
+
+
 @transaction.atomic
 def seed():
-    """One referral per demo baby, across the queues. Returns how many were created."""
+    """One referral per demo baby, across the queues and every step of the pathway. Returns how
+    many were created."""
     for name, contact in SIGNPOST_SERVICES:
         SignpostService.objects.get_or_create(name=name, defaults={"contact": contact})
     hv, fn = _user("health.visitor@example.org"), _user("family.nurse@example.org")
     psychologist = _user("psychologist@example.org")
     psychotherapist = _user("psychotherapist@example.org")
+    psychiatrist = _user("psychiatrist@example.org")
+    social_worker = _user("social.worker@example.org")
+    early_years = _user("early.years@example.org")
     babies = {infant.given_name: infant for infant in Infant.objects.filter(referral__isnull=True)}
+    today = timezone.localdate()
     created = 0
 
-    def sent(given, referrer):
+    def sent(given, referrer, *, received=0):
         nonlocal created
         created += 1
-        return workflow.submit(_referral(babies[given], referrer), by=referrer)
+        # A case received weeks ago had its consent given the day it was sent.
+        answers = {"consent_given_on": today - received * DAY} if received else {}
+        return workflow.submit(_referral(babies[given], referrer, **answers), by=referrer)
+
+    def case(given, referrer, *, received, accepted, **kwargs):
+        referral = sent(given, referrer, received=received)
+        return _accepted_case(referral, received=received, accepted=accepted, **kwargs)
 
     if "Isla" in babies:  # New: waiting for the weekly meeting
         sent("Isla", hv)
@@ -116,27 +259,94 @@ def seed():
         finn = sent("Finn", hv)
         workflow.start_review(finn, by=psychologist, version=finn.version)
         workflow.accept(finn, by=psychologist, version=finn.version, priority="urgent")
-    if "Mia" in babies:  # Accepted, allocated, first appointment booked
-        mia = sent("Mia", fn)
-        workflow.start_review(mia, by=psychotherapist, version=mia.version)
-        workflow.accept(
-            mia,
-            by=psychotherapist,
-            version=mia.version,
-            priority="routine",
-            allocate_to=psychotherapist,
+    if "Mia" in babies:  # Waiting, allocated, an assessment booked next week
+        mia = case(
+            "Mia", fn, received=20, accepted=13, reviewer=psychotherapist, clinician=psychotherapist
         )
-        workflow.book_appointment(
-            mia,
-            by=psychotherapist,
-            version=mia.version,
-            on=datetime.date(2026, 12, 3),
-            time=datetime.time(10, 30),
-            purpose="assessment",
-            mode="clinic",
-            location="Demo Child Health Centre",
-            staff=[psychotherapist],
+        mia.book(7, "assessment", "clinic", at=(10, 30))
+        mia.backdate()
+    if "Lewis" in babies:  # Waiting: the family did not attend, which restarted the clock
+        lewis = case(
+            "Lewis", hv, received=84, accepted=77, reviewer=psychologist, clinician=psychologist
         )
+        lewis.outcome(lewis.book(-42, "assessment", "clinic"), "did_not_attend")
+        lewis.attended(-21, "assessment", "home_visit", at=(13, 30))
+        lewis.book(8, "first_treatment", "home_visit", at=(13, 30))
+        lewis.backdate()
+    if "Orla" in babies:  # Waiting: the family cancelled, then were away (the clock paused)
+        orla = case(
+            "Orla", fn, received=70, accepted=63, reviewer=psychologist, clinician=social_worker
+        )
+        assessment = orla.book(-30, "assessment", "home_visit", at=(11, 0))
+        orla.rebook(assessment, 5, cancelled_by="family", cancelled=-35, at=(11, 0))
+        orla.unavailable(-25, -12, "Demo: the family are staying with relatives in Inverness.")
+        orla.backdate()
+    if "Hamish" in babies:  # Waiting past 18 weeks: assessed, first treatment not until later
+        hamish = case(
+            "Hamish",
+            hv,
+            received=154,
+            accepted=140,
+            reviewer=psychiatrist,
+            clinician=psychiatrist,
+        )
+        hamish.attended(-98, "assessment", "clinic", at=(9, 30))
+        hamish.attended(-60, "review", "telephone", at=(15, 0))
+        hamish.book(12, "first_treatment", "clinic", at=(9, 30), staff=[psychiatrist, early_years])
+        hamish.backdate()
+    if "Ailsa" in babies:  # Waiting, within 4 weeks of the 18 weeks running out
+        ailsa = case(
+            "Ailsa", hv, received=106, accepted=99, reviewer=psychologist, clinician=early_years
+        )
+        ailsa.attended(-70, "consultation", "telephone", at=(14, 0))
+        ailsa.attended(-40, "assessment", "nursery", at=(10, 0))
+        ailsa.book(10, "first_treatment", "nursery", at=(10, 0))
+        ailsa.backdate()
+    if "Euan" in babies:  # In treatment: weekly sessions, the next one by Near Me
+        euan = case(
+            "Euan",
+            hv,
+            received=120,
+            accepted=112,
+            reviewer=psychotherapist,
+            clinician=psychotherapist,
+            priority="urgent",
+        )
+        euan.attended(-84, "assessment", "clinic", at=(10, 30))
+        euan.attended(-56, "first_treatment", "home_visit", at=(10, 30))
+        euan.attended(-42, "treatment", "home_visit", at=(10, 30))
+        euan.outcome(euan.book(-28, "treatment", "near_me", at=(10, 30)), "could_not_wait")
+        euan.attended(-21, "treatment", "nursery", at=(10, 0))
+        euan.attended(-7, "treatment", "near_me", at=(10, 30))
+        euan.book(7, "treatment", "near_me", at=(10, 30))
+        euan.book(21, "review", "clinic", at=(10, 30), staff=[psychotherapist, psychologist])
+        euan.backdate()
+    if "Freya" in babies:  # Closed: treatment completed, seen within the 18 weeks
+        freya = case(
+            "Freya", fn, received=270, accepted=262, reviewer=psychologist, clinician=psychologist
+        )
+        freya.attended(-250, "assessment", "home_visit", at=(11, 0))
+        freya.attended(-200, "first_treatment", "clinic", at=(11, 0))
+        for weeks_ago in (26, 22, 18, 14):
+            freya.attended(-7 * weeks_ago, "treatment", "clinic", at=(11, 0))
+        freya.attended(-30, "review", "near_me", at=(11, 0))
+        freya.close(
+            "treatment_completed", -14, "Demo: goals met; the family know how to refer again."
+        )
+        freya.backdate()
+    if "Kyle" in babies:  # Closed: not brought to appointments
+        kyle = case(
+            "Kyle", hv, received=150, accepted=143, reviewer=psychiatrist, clinician=social_worker
+        )
+        kyle.outcome(kyle.book(-120, "assessment", "home_visit"), "did_not_attend")
+        kyle.outcome(kyle.book(-90, "assessment", "clinic"), "did_not_attend")
+        kyle.outcome(kyle.book(-60, "assessment", "telephone"), "did_not_attend")
+        kyle.close(
+            "not_brought",
+            -30,
+            "Demo: three appointments missed; the health visitor and GP have been told.",
+        )
+        kyle.backdate()
     if "Ava" in babies:  # A draft the health visitor is still filling in
         _referral(babies["Ava"], hv, section_states={"baby": "completed"}, consent_given=None)
         created += 1

@@ -26,6 +26,10 @@ TEAM_MEMBER_PERMISSIONS = frozenset(
         # The status history and the questions to referrers are read only.
         "referrals.view_referralevent",
         "referrals.view_informationrequest",
+        # Appointments and the family's unavailability: read only in the admin (they change
+        # through referrals.workflow, on the team's pages).
+        "referrals.view_appointment",
+        "referrals.view_unavailability",
         # Team notes are added (through workflow.add_note), never changed or deleted.
         "referrals.view_teamnote",
         "referrals.add_teamnote",

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.html import format_html, format_html_join
 
 from imhs import audit
@@ -28,13 +29,14 @@ from referrals import presenters, workflow
 from referrals.drafts import parse_version
 from referrals.labels import ELIGIBILITY_LABELS
 from referrals.models import (
-    WAITING_STATUSES,
+    Appointment,
     AppointmentPlace,
     InformationRequest,
     Referral,
     ReferralEvent,
     Status,
     TeamNote,
+    Unavailability,
 )
 from referrals.referrer.forms import about_you, consent
 from referrals.team import presenters as team_presenters
@@ -85,7 +87,18 @@ class EligibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OfThisReferral(forms.BaseInlineFormSet):
+    """Each row's referral is the page's: every row's name ("Assessment on 2026-03-03
+    (IMH-2026-00042)") would otherwise read the referral again, one query a row."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+
 class ReadOnlyInline(admin.TabularInline):
+    formset = OfThisReferral
     extra = 0
     can_delete = False
     show_change_link = False
@@ -109,12 +122,69 @@ class ReferralEventInline(ReadOnlyInline):
     verbose_name_plural = "status history"
     fields = ["at", "from_status", "to_status", "by", "note"]
 
+    def get_queryset(self, request):
+        # Every appointment action adds an event: one query for all their authors.
+        return super().get_queryset(request).select_related("by")
+
 
 class InformationRequestInline(ReadOnlyInline):
     model = InformationRequest
     verbose_name = "question to the referrer"
     verbose_name_plural = "questions to the referrer"
     fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("asked_by")
+
+
+class AppointmentInline(ReadOnlyInline):
+    """The case's appointments as they were recorded. Booked, rebooked, cancelled and their
+    outcomes recorded only through the workflow (the team's pages), never edited here."""
+
+    model = Appointment
+    verbose_name = "appointment"
+    verbose_name_plural = "appointments"
+    fields = [
+        "on",
+        "time",
+        "purpose",
+        "mode",
+        "location",
+        "who",
+        "attendance",
+        "cancelled_on",
+        "rebooked",
+    ]
+
+    def get_queryset(self, request):
+        # However many appointments and people: one query for the rows, one for their staff.
+        return super().get_queryset(request).select_related("rebooked_as").prefetch_related("staff")
+
+    @admin.display(description="who")
+    def who(self, obj):
+        return ", ".join(person.full_name for person in obj.staff.all()) or "-"
+
+    @admin.display(description="rebooked as")
+    def rebooked(self, obj):
+        new = obj.rebooked_as
+        if new is None:
+            return "-"
+        # As the row's own date and time columns write them.
+        day = date_format(new.on)
+        return f"{day}, {time_format(new.time)}" if new.time else day
+
+
+class UnavailabilityInline(ReadOnlyInline):
+    """Days the family could not come, which pause the clock; recorded and removed only
+    through the workflow."""
+
+    model = Unavailability
+    verbose_name = "period the family was unavailable"
+    verbose_name_plural = "the family's unavailability (pauses the clock)"
+    fields = ["start", "end", "reason", "recorded_by", "recorded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
 
 
 class TeamNoteInline(LabelledTabularInline):
@@ -124,6 +194,7 @@ class TeamNoteInline(LabelledTabularInline):
     model = TeamNote
     verbose_name = "team note"
     verbose_name_plural = "team notes (never shown to the referrer or the family)"
+    formset = OfThisReferral
     fields = ["at", "by", "text"]
     readonly_fields = ["at", "by"]
     extra = 1
@@ -134,6 +205,9 @@ class TeamNoteInline(LabelledTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -235,7 +309,13 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     ordering = ["-submitted_at"]
     list_per_page = 50
-    inlines = [ReferralEventInline, InformationRequestInline, TeamNoteInline]
+    inlines = [
+        ReferralEventInline,
+        AppointmentInline,
+        UnavailabilityInline,
+        InformationRequestInline,
+        TeamNoteInline,
+    ]
     fieldsets = [
         (
             "Referral",
@@ -270,6 +350,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "signposted_to",
                     "signposted_other",
                     "decision_explanation",
+                    "treatment_started_on",
                     "closed_on",
                     "close_reason",
                     "close_note",
@@ -351,18 +432,19 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def chi(self, obj):
         return format_chi(obj.infant.chi_number) if obj.infant.chi_number else "-"
 
-    @admin.display(description="waiting")
+    @admin.display(description="referral to treatment")
     def waiting(self, obj):
-        today = timezone.localdate()
-        wait = obj.wait(today)
-        if wait is None:
+        # The team page's rows, in its words: when the clock started and why, the days paused,
+        # the weeks waited, when the 18 weeks run out, and the 4-week first appointment.
+        rows = team_presenters.waiting_times_rows(obj, timezone.localdate())
+        if not rows:
             return "-"
-        if not wait.waiting:
-            return team_presenters.wait_summary(wait)
-        if obj.status not in WAITING_STATUSES:
-            return "Not waiting"
-        words, _breached = team_presenters.breach_words(wait, today)
-        return f"{team_presenters.wait_summary(wait)}; {words}"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li><strong>{}:</strong> {}</li>", ((row.label, row.value) for row in rows)
+            ),
+        )
 
     # The service's words for the codes the columns store, from where the team's pages take
     # them (the dashboard's outcome labels, the referral page's rule titles and check tags, the

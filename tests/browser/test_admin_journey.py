@@ -7,7 +7,10 @@ Every page passes axe (WCAG 2.x A/AA) and logs nothing to the console: no CSP vi
 script error or failed request, before axe runs or after.
 """
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from referrals import workflow
@@ -133,4 +136,83 @@ def test_a_service_lead_triages_in_the_admin_accessibly_and_within_the_csp(
     page.goto(f"{live_server.url}/admin/patients/carerelationship/add/")
     expect(page.get_by_role("combobox", name="Carer:")).to_be_visible()
     expect(page.get_by_role("combobox", name="Infant:")).to_be_visible()
+    check_page(page, console_errors)
+
+
+def test_a_case_in_treatment_reads_and_closes_in_the_admin_accessibly(
+    page, live_server, console_errors
+):
+    """Issue 14: the appointments, the family's unavailability and the clock on a referral's
+    admin page, and closing it with a coded reason, axe clean and within the CSP."""
+    lead = ServiceLeadFactory(email="lead.cases@example.org", password=PASSWORD)
+    authenticator_for(lead)
+    clinician = TeamMemberFactory(given_name="Treatingclinician")
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    referral = ReferralFactory(submitted=True, submitted_at=timezone.now() - 70 * day)
+    workflow.start_review(referral, by=clinician, version=referral.version)
+    workflow.accept(referral, by=clinician, version=referral.version, priority="routine")
+    for on, purpose, mode in [
+        (-40, "assessment", "home_visit"),
+        (-20, "first_treatment", "nursery"),
+    ]:
+        appointment = workflow.book_appointment(
+            referral,
+            by=clinician,
+            version=referral.version,
+            on=today + on * day,
+            time=datetime.time(10, 0),
+            purpose=purpose,
+            mode=mode,
+            staff=[clinician],
+        )
+        workflow.record_attendance(
+            referral,
+            appointment=appointment,
+            by=clinician,
+            version=referral.version,
+            attendance="attended",
+        )
+    workflow.record_unavailability(
+        referral,
+        by=clinician,
+        version=referral.version,
+        start=today + 2 * day,
+        end=today + 6 * day,
+        reason="Synthetic: away for a week",
+    )
+    workflow.book_appointment(
+        referral,
+        by=clinician,
+        version=referral.version,
+        on=today + 10 * day,
+        time=datetime.time(14, 0),
+        purpose="treatment",
+        mode="near_me",
+        staff=[clinician],
+    )
+
+    page.goto(f"{live_server.url}/admin/referrals/referral/{referral.pk}/change/")
+    page.get_by_label("Email address").fill(lead.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    enter_security_code(page, lead.email)
+    expect(page.locator(".field-status")).to_contain_text("In treatment")
+    expect(page.locator(".field-waiting")).to_contain_text("Treatment started:")
+    appointments = page.locator("#appointments-group")
+    expect(appointments).to_contain_text("Near Me video call")
+    expect(appointments).to_contain_text("Treatingclinician")
+    expect(page.locator("#unavailability-group")).to_contain_text("Synthetic: away for a week")
+    check_page(page, console_errors)
+
+    page.get_by_role("link", name="Close the case").click()
+    expect(heading(page)).to_contain_text("Close the case")
+    check_page(page, console_errors)
+    page.get_by_label("Treatment completed").check()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Close case").click()
+    expect(page.locator(".field-status")).to_contain_text("Closed")
+    expect(page.locator("#appointments-group")).to_contain_text("Cancelled by the service")
     check_page(page, console_errors)

@@ -49,8 +49,9 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = referrals_demo.seed()
         self.stdout.write(
-            f"Demo referrals ready ({created} new): one in each of the team's queues, and a "
-            "draft for the demo health visitor."
+            f"Demo referrals ready ({created} new): one in each of the team's queues; cases "
+            "waiting (with appointments missed, cancelled and paused, one past 18 weeks), in "
+            "treatment and closed; and a draft for the demo health visitor."
         )
         link = referrals_demo.fresh_parent_link()
         self.stdout.write("")

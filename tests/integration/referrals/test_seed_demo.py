@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -6,11 +7,20 @@ from django.utils import timezone
 
 from imhs.demo import DEMO_USERS
 from imhs.models import Role, User
+from patients import demo as patients_demo
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
 from patients.reference_data import health_board_for
 from referrals import invitations
-from referrals.models import Referral, ReferralEvent
+from referrals.models import (
+    CASE_STATUSES,
+    Appointment,
+    AppointmentMode,
+    Referral,
+    ReferralEvent,
+    Status,
+)
+from referrals.team.presenters import waiting_times_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +29,15 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     settings.DEBUG = True
 
     call_command("seed_demo")
+    made = (Referral.objects.count(), ReferralEvent.objects.count(), Appointment.objects.count())
     call_command("seed_demo")
 
+    # The second run adds nothing: no referral, event or appointment twice.
+    assert made == (
+        Referral.objects.count(),
+        ReferralEvent.objects.count(),
+        Appointment.objects.count(),
+    )
     assert User.objects.count() == len(DEMO_USERS)
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     referrer = User.objects.get(email="health.visitor@example.org")
@@ -29,8 +46,8 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     assert GPPractice.objects.filter(code__startswith="99").count() == 4
     assert GPPractice.objects.exclude(health_board_code="S08000032").count() == 1
     assert Postcode.objects.filter(postcode__startswith="G33 ").count() == 2
-    assert Infant.objects.count() == 7
-    # A referral in each of the team's queues, made through the workflow (events and all).
+    assert Infant.objects.count() == len(patients_demo.INFANTS)
+    # A referral at every step of the pathway, made through the workflow (events and all).
     statuses = dict(Referral.objects.values_list("infant__given_name", "status"))
     assert statuses == {
         "Isla": "submitted",
@@ -39,8 +56,16 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
         "Callum": "declined",
         "Finn": "accepted",
         "Mia": "accepted",
+        "Lewis": "accepted",
+        "Orla": "accepted",
+        "Hamish": "accepted",
+        "Ailsa": "accepted",
+        "Euan": "in_treatment",
+        "Freya": "closed",
+        "Kyle": "closed",
         "Ava": "draft",
     }
+    assert set(statuses.values()) == set(Status.values) - {Status.WITHDRAWN}
     assert Referral.objects.get(infant__given_name="Mia").allocated_to is not None
     assert ReferralEvent.objects.filter(referral__infant__given_name="Callum").count() == 3
     twins_mum = Carer.objects.get(given_name="Kirsty")
@@ -53,7 +78,64 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
         assert chi_matches_date_of_birth(infant.chi_number, infant.date_of_birth)
     output = capsys.readouterr().out
     assert "(0 new, 11 in all)" in output
+    assert "Demo referrals ready (0 new)" in output
     assert "health.visitor@example.org" in output
+
+
+def _clock(given):
+    referral = Referral.objects.get(infant__given_name=given)
+    return referral, referral.wait(timezone.localdate())
+
+
+def test_the_demo_has_a_case_at_every_step_of_the_clock(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    today = timezone.localdate()
+
+    mia, wait = _clock("Mia")  # waiting, allocated, an assessment booked
+    assert wait.waiting
+    assert mia.appointments.get().purpose == "assessment"
+    assert mia.appointments.get().on > today
+    finn, wait = _clock("Finn")  # waiting for a team member
+    assert (finn.allocated_to, wait.waiting) == (None, True)
+    _lewis, wait = _clock("Lewis")  # a missed appointment restarted the clock
+    assert wait.clock_start_reason == "did_not_attend"
+    _orla, wait = _clock("Orla")  # the family cancelled, then were away
+    assert wait.clock_start_reason == "patient_cancelled"
+    assert wait.paused_days == 14
+    _hamish, wait = _clock("Hamish")  # past the 18 weeks
+    assert wait.waiting
+    assert wait.breach_on < today
+    assert wait.adjusted_weeks > 18
+    _ailsa, wait = _clock("Ailsa")  # the 18 weeks run out within 4 weeks
+    assert today <= wait.breach_on <= today + datetime.timedelta(weeks=4)
+    euan, wait = _clock("Euan")  # in treatment: sessions attended and the next one booked
+    assert wait.treatment_started_on is not None
+    assert euan.treatment_started_on == wait.treatment_started_on  # kept by the workflow
+    assert euan.appointments.filter(attendance="attended", purpose="treatment").count() >= 3
+    assert euan.appointments.filter(attendance="booked", on__gt=today).exists()
+    freya, wait = _clock("Freya")
+    assert (freya.close_reason, wait.waiting) == ("treatment_completed", False)
+    kyle, wait = _clock("Kyle")
+    assert (kyle.close_reason, wait.waiting) == ("not_brought", True)
+    assert kyle.appointments.filter(attendance="did_not_attend").count() == 3
+    # Every way of seeing a family appears, and several team members hold cases.
+    assert set(Appointment.objects.values_list("mode", flat=True)) == set(AppointmentMode.values)
+    caseloads = Referral.objects.filter(status__in=CASE_STATUSES, allocated_to__isnull=False)
+    assert caseloads.values("allocated_to").distinct().count() >= 4
+    # Each appointment was booked before its day and after acceptance, its outcome on the day
+    # or when it was cancelled.
+    for appointment in Appointment.objects.select_related("referral"):
+        booked_on = timezone.localdate(appointment.booked_at)
+        assert timezone.localdate(appointment.referral.decided_at) <= booked_on
+        assert booked_on <= max(appointment.on, timezone.localdate())
+        if appointment.outcome_at:
+            assert timezone.localdate(appointment.outcome_at) == (
+                appointment.cancelled_on or appointment.on
+            )
+    # Every case's clock reads in the team page's words without a gap.
+    for referral in Referral.objects.filter(status__in=[*CASE_STATUSES, Status.CLOSED]):
+        assert waiting_times_rows(referral, today)
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):

@@ -8,13 +8,18 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from imhs.models import AuditAction, AuditEvent
+from imhs.nhsuk.text import nhs_date
 from referrals import workflow
 from referrals.models import (
+    Attendance,
     DeclineReason,
     Priority,
     Referral,
@@ -232,7 +237,7 @@ def test_change_page_offers_only_the_actions_allowed_now(client, team_member):
 
     for action in workflow.allowed_actions(referral):
         assert action_url(referral, action) in page
-    for action in ("accept", "allocate", "close", "record_first_appointment"):
+    for action in ("accept", "allocate", "close"):
         assert action_url(referral, action) not in page
 
 
@@ -359,15 +364,9 @@ ACTION_CASES = [
     ),
     ("allocate", _accepted, {"to": "COLLEAGUE"}, Status.ACCEPTED),
     (
-        "record_first_appointment",
-        _accepted,
-        date_fields("first_appointment_on", TODAY + datetime.timedelta(days=7)),
-        Status.ACCEPTED,
-    ),
-    (
         "close",
         _accepted,
-        {**date_fields("closed_on", TODAY), "reason": "Synthetic reason."},
+        {**date_fields("closed_on", TODAY), "reason": "moved_away", "note": "Synthetic note."},
         Status.CLOSED,
     ),
     ("withdraw", _information_requested, {"reason": "Synthetic reason."}, Status.WITHDRAWN),
@@ -408,8 +407,12 @@ def test_each_action_calls_the_workflow_and_is_audited(
     assert audit.detail["action"] == action
     if action == "allocate":
         assert saved.allocated_to == colleague
-    if action == "record_first_appointment":
-        assert saved.first_appointment_on == TODAY + datetime.timedelta(days=7)
+    if action == "close":
+        assert (saved.close_reason, saved.close_note, saved.closed_on) == (
+            "moved_away",
+            "Synthetic note.",
+            TODAY,
+        )
 
 
 def test_accept_from_the_admin_records_priority_and_allocation(client, team_member):
@@ -658,3 +661,223 @@ def test_an_action_pages_date_boxes_are_labelled(client, team_member):
     for part in ("day", "month", "year"):
         assert f'<label for="close-closed_on_{part}">{part.capitalize()}</label>' in page
         assert f'id="close-closed_on_{part}"' in page
+
+
+# --- appointments, unavailability and the clock (issue 14) ---------------------------------------
+
+
+DAY = datetime.timedelta(days=1)
+
+
+def _case(by, *, weeks_ago=10):
+    """An accepted referral received `weeks_ago` weeks ago (the factory stamps the received
+    date; the workflow would stamp now)."""
+    referral = sent_referral(submitted_at=timezone.now() - datetime.timedelta(weeks=weeks_ago))
+    workflow.start_review(referral, by=by, version=referral.version)
+    workflow.accept(referral, by=by, version=referral.version, priority=Priority.ROUTINE)
+    return referral
+
+
+def _book(referral, by, on, purpose="treatment", mode="clinic", staff=None, **kwargs):
+    return workflow.book_appointment(
+        referral,
+        by=by,
+        version=referral.version,
+        on=on,
+        time=datetime.time(10, 30),
+        purpose=purpose,
+        mode=mode,
+        staff=staff or [by],
+        **kwargs,
+    )
+
+
+def _attended(referral, by, appointment):
+    workflow.record_attendance(
+        referral, appointment=appointment, by=by, version=referral.version, attendance="attended"
+    )
+
+
+def _in_treatment(by, *, sessions=1, staff=None):
+    """A case in treatment: an assessment the family moved, then `sessions` treatment
+    sessions attended, a period of unavailability, and one more session booked."""
+    referral = _case(by)
+    assessment = _book(referral, by, TODAY - 40 * DAY, purpose="assessment", mode="home_visit")
+    moved = workflow.rebook_appointment(
+        referral,
+        appointment=assessment,
+        by=by,
+        version=referral.version,
+        on=TODAY - 35 * DAY,
+        time=datetime.time(14, 0),
+        cancelled_by="family",
+        cancelled_on=TODAY - 41 * DAY,
+    )
+    _attended(referral, by, moved)
+    for n in range(sessions):
+        purpose = "first_treatment" if n == 0 else "treatment"
+        _attended(referral, by, _book(referral, by, TODAY - (30 - n) * DAY, purpose, staff=staff))
+    workflow.record_unavailability(
+        referral,
+        by=by,
+        version=referral.version,
+        start=TODAY + 3 * DAY,
+        end=TODAY + 9 * DAY,
+        reason="Synthetic: family holiday",
+    )
+    _book(referral, by, TODAY + 14 * DAY, mode="near_me", location="Near Me room (synthetic)")
+    return referral
+
+
+def test_change_page_shows_appointments_and_unavailability_read_only(client, team_member):
+    colleague = TeamMemberFactory(given_name="Secondclinician", family_name="Synthetic")
+    referral = _in_treatment(team_member, staff=[team_member, colleague])
+    sign_in(client, team_member)
+
+    page = client.get(change_url(referral))
+
+    text = visible_text(page)
+    assert "Status: In treatment" in text
+    assert "Cancelled by the family" in text
+    assert "Home visit" in text
+    assert "Near Me video call" in text
+    assert "Near Me room (synthetic)" in text
+    assert re.search(
+        rf"({team_member.full_name}, Secondclinician Synthetic|Secondclinician Synthetic, "
+        rf"{team_member.full_name})",
+        text,
+    )
+    assert "First treatment session" in text
+    # The moved assessment names the appointment it was rebooked as.
+    moved_to = f"{date_format(TODAY - 35 * DAY)}, 2 p.m."
+    assert f"Cancelled by the family {date_format(TODAY - 41 * DAY)} {moved_to}" in text
+    assert "Synthetic: family holiday" in text
+    # The clock in the team page's words.
+    assert f"Treatment started: {nhs_date(TODAY - 30 * DAY)}" in text
+    data = change_form_data(page)
+    # Drawn as text, not boxes: the rows carry only the formset's hidden ids.
+    boxes = {
+        name.split("-")[-1]
+        for name in data
+        if name.startswith(("appointments-0", "unavailability-0"))
+    }
+    assert boxes == {"id", "referral"}
+    # A note saved on this page changes none of them.
+    before = list(referral.appointments.values())
+    data |= {"team_notes-0-text": "Synthetic note.", "appointments-0-attendance": "attended"}
+    assert client.post(change_url(referral), data).status_code == 302
+    assert list(referral.appointments.values()) == before
+    assert TeamNote.objects.get(referral=referral).text == "Synthetic note."
+
+
+def test_the_clock_on_the_change_page_says_when_the_18_weeks_run_out(client, team_member):
+    referral = _case(team_member, weeks_ago=20)
+    missed = _book(referral, team_member, TODAY - 70 * DAY, purpose="assessment")
+    workflow.record_attendance(
+        referral,
+        appointment=missed,
+        by=team_member,
+        version=referral.version,
+        attendance="did_not_attend",
+    )
+    sign_in(client, team_member)
+
+    text = visible_text(client.get(change_url(referral)))
+
+    assert (
+        f"Clock started: {nhs_date(TODAY - 70 * DAY)} (the family did not attend an "
+        "appointment that day)"
+    ) in text
+    assert f"18 weeks run out on: {nhs_date(TODAY - 70 * DAY + 126 * DAY)}" in text
+
+
+def test_the_change_pages_queries_do_not_grow_with_appointments(client, team_member):
+    small = _in_treatment(team_member, sessions=1)
+    colleagues = TeamMemberFactory.create_batch(3)
+    large = _in_treatment(team_member, sessions=8, staff=[team_member, *colleagues])
+    for n in range(4):
+        workflow.add_note(large, by=colleagues[n % 3], text=f"Synthetic note {n}.")
+    sign_in(client, team_member)
+
+    def queries(referral):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(change_url(referral)).status_code == 200
+        return len(captured)
+
+    queries(small)  # the session's first page loads what every later page reuses
+    assert queries(large) == queries(small)
+
+
+def test_list_and_status_filter_show_in_treatment(client, team_member):
+    treated = _in_treatment(team_member)
+    waiting = _case(team_member)
+    sign_in(client, team_member)
+
+    listed = client.get(reverse(CHANGELIST))
+    filtered = client.get(reverse(CHANGELIST), {"status": "in_treatment"}).content.decode()
+
+    assert "In treatment" in visible_text(listed)
+    assert "in_treatment" not in visible_text(listed)
+    assert treated.reference in filtered
+    assert waiting.reference not in filtered
+
+
+def test_closing_from_the_admin_cancels_the_appointments_still_booked(client, team_member):
+    referral = _in_treatment(team_member)
+    booked = referral.appointments.get(attendance=Attendance.BOOKED)
+    sign_in(client, team_member)
+
+    response = client.post(
+        action_url(referral, "close"),
+        {
+            "version": referral.version,
+            "reason": "treatment_completed",
+            **date_fields("closed_on", TODAY),
+        },
+    )
+
+    assert response.status_code == 302
+    saved = Referral.objects.get(pk=referral.pk)
+    assert (saved.status, saved.close_reason) == (Status.CLOSED, "treatment_completed")
+    booked.refresh_from_db()
+    assert (booked.attendance, booked.cancelled_on) == (Attendance.CLINIC_CANCELLED, TODAY)
+    assert saved.events.last().note == "Treatment completed"
+
+
+def test_closing_from_the_admin_is_refused_while_an_appointment_has_no_outcome(client, team_member):
+    referral = _case(team_member)
+    _book(referral, team_member, TODAY - 2 * DAY, purpose="assessment")
+    sign_in(client, team_member)
+
+    response = client.post(
+        action_url(referral, "close"),
+        {
+            "version": referral.version,
+            "reason": "other",
+            "note": "Synthetic: the family asked to stop.",
+            **date_fields("closed_on", TODAY),
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f"Record what happened at the appointment on {nhs_date(TODAY - 2 * DAY)} before closing "
+        "the case. Nothing was changed."
+    ) in page
+    assert "Synthetic: the family asked to stop." in page
+    assert Referral.objects.get(pk=referral.pk).status == Status.ACCEPTED
+
+
+def test_closing_from_the_admin_with_other_needs_a_note(client, team_member):
+    referral = _case(team_member)
+    sign_in(client, team_member)
+
+    response = client.post(
+        action_url(referral, "close"),
+        {"version": referral.version, "reason": "other", **date_fields("closed_on", TODAY)},
+    )
+
+    assert response.status_code == 200
+    assert "Say why the case is closing" in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == Status.ACCEPTED
