@@ -395,6 +395,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "build" / "static",
     # NHS.UK frontend's own JavaScript and images, straight from the npm package.
     ("nhsuk-frontend", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    # Chart.js's UMD build for the reports' charts, the same way (ADR 0012).
+    ("chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,7 +4,7 @@ in their body. Every page under a referral but its own is POST only, except the 
 
 from django.urls import include, path
 
-from referrals.team.views import dashboard, invitations, referral
+from referrals.team.views import dashboard, invitations, referral, reports
 
 invitation_urls = [
     path("", invitations.invite, name="team_invite"),
@@ -22,7 +22,20 @@ referral_urls = [
     path("<slug:action>/", referral.team_action, name="team_action"),
 ]
 
+# The reports area: the month's figures and trends for the team; the files are POST only (a
+# GET goes to the report); the codes and the patient-level extract are for service leads.
+report_urls = [
+    path("", reports.month_report, name="team_reports"),
+    path("trends/", reports.trends, name="team_report_trends"),
+    path("download/csv/", reports.download_csv, name="team_report_csv"),
+    path("download/workbook/", reports.download_xlsx, name="team_report_xlsx"),
+    path("download/national/", reports.download_national, name="team_report_national"),
+    path("download/extract/", reports.download_extract, name="team_report_extract"),
+    path("national-codes/", reports.codes, name="team_national_codes"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("reports/", include(report_urls)),
     path("referrals/<str:reference>/", include(referral_urls)),
 ]
