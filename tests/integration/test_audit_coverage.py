@@ -11,10 +11,13 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
 from referrals import invitations, workflow
-from referrals.models import ParentInvitation, ParentViews, Referral, TeamNote
+from referrals.models import NationalCode, ParentInvitation, ParentViews, Referral, TeamNote
+from referrals.reports.extract import MAPPED
+from referrals.reports.figures import Month
 from tests.factories import (
     CareRelationshipFactory,
     ReferralFactory,
@@ -237,6 +240,53 @@ TEAM_PAGES = [
          method="post"),
 ]  # fmt: skip
 
+
+def report_url(name):
+    return reverse(f"referrals:{name}")
+
+
+def month_event(action, report, month="2026-10"):
+    return lambda w: [(action, "report", month)]
+
+
+def map_every_value(client, w):
+    NationalCode.objects.bulk_create(
+        NationalCode(field=column, value=value, code="N1")
+        for column, (_title, labels) in MAPPED.items()
+        for value in labels
+    )
+
+
+MONTH = {"month": "2026-10"}
+# The world's referrals were sent this month: the extract of this month has rows (and gaps).
+THIS_MONTH = Month.of(timezone.localdate()).key
+# Each view and download of a report leaves one event naming the month (detail: which report).
+REPORT_PAGES = [
+    Page("month report", "member", lambda w: report_url("team_reports"),
+         month_event(VIEW, "month"), data=lambda w: MONTH),
+    Page("trends", "member", lambda w: report_url("team_report_trends"),
+         month_event(VIEW, "trends"), data=lambda w: MONTH),
+    *(
+        Page(f"report download {kind}", "member", lambda w, k=kind: report_url(f"team_report_{k}"),
+             month_event(EXPORT, kind), method="post", data=lambda w: MONTH)
+        for kind in ("csv", "xlsx", "national")
+    ),
+    Page("extract refused", "lead", lambda w: report_url("team_report_extract"),
+         month_event(VIEW, "extract-refused", THIS_MONTH), method="post",
+         data=lambda w: {"month": THIS_MONTH}),
+    Page("extract", "lead", lambda w: report_url("team_report_extract"),
+         month_event(EXPORT, "extract", THIS_MONTH), method="post",
+         data=lambda w: {"month": THIS_MONTH}, setup=map_every_value),
+    Page("national codes", "lead", lambda w: report_url("team_national_codes"),
+         lambda w: [(VIEW, "referrals.nationalcode", "")]),
+    Page("national code saved", "lead", lambda w: report_url("team_national_codes"),
+         lambda w: [(CREATE, "referrals.nationalcode", str(NationalCode.objects.get().pk))],
+         method="post", data=lambda w: {"sex-0": "F"}),
+    Page("national codes with errors", "lead", lambda w: report_url("team_national_codes"),
+         lambda w: [(VIEW, "referrals.nationalcode", "")], method="post",
+         data=lambda w: {"sex-0": "not a code"}),
+]  # fmt: skip
+
 PARENT_PAGES = [
     Page("secure link", None, lambda w: reverse("parents:open", args=[w.token]),
          lambda w: [(VIEW, INVITATION, str(w.invitation.pk))]),
@@ -279,7 +329,7 @@ ADMIN_PAGES = [
          lambda w: admin_url(REFERRAL, "action", w.sent.pk, "start_review"), ref(VIEW, "sent")),
 ]  # fmt: skip
 
-ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + PARENT_PAGES + ADMIN_PAGES
+ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + REPORT_PAGES + PARENT_PAGES + ADMIN_PAGES
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
@@ -371,6 +421,13 @@ REFUSALS = [
     Refusal("a team member on a referrer page", "member",
             lambda w: referrer_url("detail", w.sent), asked_referral("sent"), status=403),
     Refusal("a team member on the audit export", "member", lambda w: reverse("audit_export"),
+            lambda w: ("", ""), status=403),
+    Refusal("a team member on the national codes", "member",
+            lambda w: report_url("team_national_codes"), lambda w: ("", ""), status=403),
+    Refusal("a team member asking for the extract", "member",
+            lambda w: report_url("team_report_extract"), lambda w: ("", ""), method="post",
+            status=403),
+    Refusal("a referrer on the reports", "referrer", lambda w: report_url("team_reports"),
             lambda w: ("", ""), status=403),
 ]  # fmt: skip
 

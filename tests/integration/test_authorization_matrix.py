@@ -27,6 +27,7 @@ from imhs.models import User
 from patients.models import Carer, CareRelationship, GPPractice
 from referrals.models import (
     InformationRequest,
+    NationalCode,
     ParentInvitation,
     ParentViews,
     Referral,
@@ -69,6 +70,7 @@ ADMIN_STAFF = (L, 403, 403, 200, 200, L)  # both team roles have the permission
 ADMIN_LEAD = (L, 403, 403, 403, 200, L)  # service leads only
 ADMIN_NONE = (L, 403, 403, 403, 403, L)  # no role: not administered through the site
 EVERYONE_TO = lambda name: (To(name),) * 6  # noqa: E731
+REPORT_FILE = (L, 403, 403, To("referrals:team_reports"), To("referrals:team_reports"), L)
 
 GET_TABLE = {
     # --- public pages -----------------------------------------------------------------------
@@ -128,6 +130,15 @@ GET_TABLE = {
     "referrals:dashboard": TEAM_PAGE,
     "referrals:team_referral": TEAM_PAGE,
     "referrals:team_letter": TEAM_PAGE,  # a declined referral's letter to the referrer
+    # The reports: the team reads them; the files are POST only (a GET goes to the report); the
+    # national codes and the patient-level extract are for service leads.
+    "referrals:team_reports": TEAM_PAGE,
+    "referrals:team_report_trends": TEAM_PAGE,
+    "referrals:team_report_csv": REPORT_FILE,
+    "referrals:team_report_xlsx": REPORT_FILE,
+    "referrals:team_report_national": REPORT_FILE,
+    "referrals:team_report_extract": (L, 403, 403, 403, To("referrals:team_reports"), L),
+    "referrals:team_national_codes": (L, 403, 403, 403, 200, L),
     "referrals:team_reassess": TEAM_POST_SHOWS_PAGE,
     "referrals:team_note": TEAM_POST_SHOWS_PAGE,
     "referrals:team_action": TEAM_POST_TO_PAGE,
@@ -263,6 +274,11 @@ POST_TABLE = {
     "referrals:team_invite": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_resend": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_revoke": ((L, 403, 403, None, None, L), {}),
+    "referrals:team_report_csv": ((L, 403, 403, None, None, L), {"month": "2026-10"}),
+    "referrals:team_report_xlsx": ((L, 403, 403, None, None, L), {"month": "2026-10"}),
+    "referrals:team_report_national": ((L, 403, 403, None, None, L), {"month": "2026-10"}),
+    "referrals:team_report_extract": ((L, 403, 403, 403, None, L), {"month": "2026-10"}),
+    "referrals:team_national_codes": ((L, 403, 403, 403, None, L), {"sex-0": "F"}),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
@@ -301,6 +317,7 @@ COUNTED = [
     GPPractice,
     TOTPDevice,
     AccessAttempt,
+    NationalCode,
 ]
 
 

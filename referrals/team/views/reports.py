@@ -155,13 +155,12 @@ def codes(request):
             request, f"National codes saved: {changed} changed." if changed else "No codes changed."
         )
         return redirect("referrals:team_national_codes")
-    if request.method == "GET":
-        audit.record(
-            AuditAction.VIEW,
-            by=request.user,
-            object_type="referrals.nationalcode",
-            request=request,
-            detail={"list": True},
-        )
+    audit.record(
+        AuditAction.VIEW,
+        by=request.user,
+        object_type="referrals.nationalcode",
+        request=request,
+        detail={"list": True},
+    )
     gaps = sum(1 for key in form.values.values() if not stored.get(key))
     return render(request, "referrals/team/reports/codes.html", {"form": form, "unmapped": gaps})

@@ -163,7 +163,7 @@ def test_the_trends_page_draws_each_chart_from_its_table(october, member):
         assert f'data-table="{key}-table"' in page
         assert f'id="{key}-table"' in page
     assert page.count('<canvas class="imhs-chart__canvas" role="img"') == 3
-    assert "with the 90% standard as a dashed line, November 2025 to October 2026" in page
+    assert "with the 90% standard as a dashed line, October 2025 to October 2026" in page
     assert "chart.js/chart.umd.min.js" in page and "js/charts.js" in page
 
 
