@@ -502,6 +502,25 @@ def test_dashboard_search_and_filters(member):
     never_a_500(client, url, posted, method="post")
 
 
+@pytest.mark.parametrize("page", ["team_reports", "team_report_trends"])
+def test_report_month_picker(member, page):
+    """The month picker (a GET form) with anything in `?month=`."""
+    url = reverse(f"referrals:{page}")
+    fuzz_page(staff_client(member), url, method="get")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "national", "extract"])
+def test_report_downloads(lead, kind):
+    """Each download's form on the report page (the month in the body), as a service lead (who
+    sees them all); a month with nothing in it keeps each example quick."""
+    page = reverse("referrals:team_reports") + "?month=2019-01"
+    fuzz_page(staff_client(lead), page, reverse(f"referrals:team_report_{kind}"))
+
+
+def test_national_codes(lead):
+    fuzz_page(staff_client(lead), reverse("referrals:team_national_codes"))
+
+
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())
 
 
