@@ -14,9 +14,18 @@ from django.utils import timezone
 
 from imhs.models import User
 from patients.catchment import CATCHMENT
-from patients.models import Infant
+from patients.chi import make_chi
+from patients.models import GPPractice, GPRegistration, Infant, LivesWith, Sex
 from referrals import drafts, invitations, workflow
-from referrals.models import Appointment, Referral, SignpostService, Status, Unavailability
+from referrals.models import (
+    Appointment,
+    NationalCode,
+    Referral,
+    SignpostService,
+    Status,
+    Unavailability,
+)
+from referrals.reports.extract import MAPPED
 
 SIGNPOST_SERVICES = [
     ("Demo Family Support Service", "Phone 01698 000100 (demo)"),
@@ -350,7 +359,154 @@ def seed():
     if "Ava" in babies:  # A draft the health visitor is still filling in
         _referral(babies["Ava"], hv, section_states={"baby": "completed"}, consent_given=None)
         created += 1
+    created += seed_history(
+        referrers=[hv, fn, _user("nursery@example.org")],
+        team=[psychologist, psychotherapist, psychiatrist, social_worker, early_years],
+        lead=_user("service.lead@example.org"),
+    )
+    seed_national_codes()
     return created
+
+
+# --- a year and more of history, for the reports -------------------------------------------
+
+HISTORY_FAMILY = "Demoyear"  # the family name of every baby made for the reports' history
+HISTORY_MONTHS = 15  # the 13 months of the trends, and the months before them
+HISTORY_NAMES = ("Ailish", "Blair", "Carys", "Dougie", "Esme")
+HISTORY_POSTCODES = ("ML5 9XA", "ML3 9XA", "G67 9XA", "G33 9XA", "ML3 9XA")
+# Weeks from referral to the first treatment session, by the referral's place in its month:
+# every band of the 18-week standard appears, most within it.
+HISTORY_WAITS = (6, 12, 17, 24, 40)
+HISTORY_MODES = ("clinic", "home_visit", "nursery", "near_me", "telephone")
+HISTORY_DECLINES = ("another_service", "not_eligible_threshold", "not_eligible_area", "duplicate")
+# The one value the demo's national codes leave out, so the reports page shows a gap.
+UNMAPPED_CODE = ("sex", "female")
+
+
+def _history_infant(given, number, received_on, age_months):
+    year, month = divmod(received_on.year * 12 + received_on.month - 1 - age_months, 12)
+    born = datetime.date(year, month + 1, min(received_on.day, 28))
+    sex = Sex.FEMALE if number % 2 == 0 else Sex.MALE
+    infant, _ = Infant.objects.get_or_create(
+        # Each baby's own serial (5 to 79), apart from the demo families' 99 (patients.demo).
+        chi_number=make_chi(born, female=sex == Sex.FEMALE, serial=f"{number:02d}"),
+        defaults={
+            "given_name": given,
+            "family_name": HISTORY_FAMILY,
+            "date_of_birth": born,
+            "sex": sex,
+            "address_line_1": "3 Demo Road",
+            "postcode": HISTORY_POSTCODES[number % len(HISTORY_POSTCODES)],
+            "lives_with": LivesWith.PARENTS,
+            "gp_registration": GPRegistration.LISTED,
+            "gp_practice": GPPractice.objects.get(code=("99901", "99902", "99903")[number % 3]),
+        },
+    )
+    return infant
+
+
+def _history_case(case, number, *, team):
+    """An accepted case's appointments: an assessment, a first treatment session after its
+    month's wait (booked ahead if that day has not come), weekly sessions, some missed, some
+    closed. Days are counted back from today (negative: past)."""
+    received = (case.today - case.received_on).days
+    start = -received + 7 * HISTORY_WAITS[number % len(HISTORY_WAITS)]
+    assessment = -received + 14
+    if number % 3 == 1 and assessment < -1:  # the family missed the first: the clock restarted
+        case.outcome(case.book(assessment - 3, "assessment", "clinic"), "did_not_attend")
+    if assessment >= 0:
+        case.book(max(assessment, 3), "assessment", HISTORY_MODES[number % 5])
+        return
+    case.attended(assessment, "assessment", HISTORY_MODES[number % 5])
+    if start >= 0:
+        case.book(max(start, assessment + 7, 2), "first_treatment", HISTORY_MODES[(number + 1) % 5])
+        return
+    case.attended(
+        start, "first_treatment", HISTORY_MODES[(number + 1) % 5], staff=[team[number % 4]]
+    )
+    session = start + 14
+    for index in range(4):
+        if session >= 0:
+            break
+        outcome = "did_not_attend" if (number + index) % 4 == 3 else "attended"
+        case.outcome(case.book(session, "treatment", HISTORY_MODES[index % 5]), outcome)
+        session += 14
+    if number % 2 == 0 and session < -3:
+        case.close("treatment_completed", session - 2, "Demo: goals met.")
+
+
+def seed_history(*, referrers, team, lead):
+    """Referrals over HISTORY_MONTHS months, a few each month, through the workflow and then
+    backdated like the cases above: received, accepted or not, seen after various waits,
+    appointments kept and missed, cases closed. Made once (its babies are the "Demoyear"
+    family); returns how many referrals were made."""
+    if Referral.objects.filter(infant__family_name=HISTORY_FAMILY).exists():
+        return 0
+    today = timezone.localdate()
+    services = list(SignpostService.objects.order_by("pk"))
+    made = 0
+    for months_ago in range(HISTORY_MONTHS, 0, -1):
+        for place, given in enumerate(HISTORY_NAMES[: 3 + months_ago % 3]):
+            number = months_ago * 5 + place
+            received = months_ago * 30 - 6 * place
+            received_on = today - received * DAY
+            # Under 3 when sent (today, to the workflow's eligibility check) and all ages then.
+            age = (number * 7) % (34 - months_ago)
+            infant = _history_infant(given, number, received_on, age_months=age)
+            referrer = referrers[number % len(referrers)]
+            referral = workflow.submit(
+                _referral(infant, referrer), by=referrer, confirm_duplicate=True
+            )
+            made += 1
+            decided = received - 5 - place
+            if number % 4 == 3:  # about one in four not accepted
+                workflow.start_review(referral, by=lead, version=referral.version)
+                workflow.decline(
+                    referral,
+                    by=lead,
+                    version=referral.version,
+                    reason=HISTORY_DECLINES[number % len(HISTORY_DECLINES)],
+                    signposted_to=services[number % len(services)],
+                    explanation="Demo: another service will meet this family's needs better.",
+                )
+                tz = timezone.get_current_timezone()
+                sent_at = datetime.datetime.combine(received_on, datetime.time(9), tzinfo=tz)
+                decided_at = datetime.datetime.combine(
+                    today - decided * DAY, datetime.time(15), tzinfo=tz
+                )
+                Referral.objects.filter(pk=referral.pk).update(
+                    created_at=sent_at,
+                    submitted_at=sent_at,
+                    review_started_at=decided_at,
+                    decided_at=decided_at,
+                )
+                continue
+            clinician = team[number % len(team)]
+            case = _accepted_case(
+                referral,
+                reviewer=lead,
+                clinician=clinician,
+                received=received,
+                accepted=decided,
+            )
+            _history_case(case, number, team=team)
+            case.backdate()
+    return made
+
+
+def seed_national_codes():
+    """The national codes a service lead would keep, every one but UNMAPPED_CODE (the reports
+    page names it as a gap). Only when there are none: a lead's own codes are never touched."""
+    if NationalCode.objects.exists():
+        return 0
+    codes = [
+        NationalCode(field=column, value=value, code=f"{number + 1:02d}")
+        for column, (_title, labels) in MAPPED.items()
+        for number, value in enumerate(labels)
+        if (column, value) != UNMAPPED_CODE
+    ]
+    NationalCode.objects.bulk_create(codes)
+    return len(codes)
 
 
 def queue_counts():

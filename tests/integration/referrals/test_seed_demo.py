@@ -11,15 +11,20 @@ from patients import demo as patients_demo
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
 from patients.reference_data import health_board_for
+from referrals import demo as referrals_demo
 from referrals import invitations
 from referrals.models import (
     CASE_STATUSES,
     Appointment,
     AppointmentMode,
+    NationalCode,
     Referral,
     ReferralEvent,
     Status,
 )
+from referrals.reports.extract import MAPPED, build_extract
+from referrals.reports.figures import Month, MonthReport
+from referrals.reports.trends import trend_tables
 from referrals.team.presenters import waiting_times_rows
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +51,14 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
     assert GPPractice.objects.filter(code__startswith="99").count() == 4
     assert GPPractice.objects.exclude(health_board_code="S08000032").count() == 1
     assert Postcode.objects.filter(postcode__startswith="G33 ").count() == 2
-    assert Infant.objects.count() == len(patients_demo.INFANTS)
+    families = Infant.objects.exclude(family_name=referrals_demo.HISTORY_FAMILY)
+    assert families.count() == len(patients_demo.INFANTS)
     # A referral at every step of the pathway, made through the workflow (events and all).
-    statuses = dict(Referral.objects.values_list("infant__given_name", "status"))
+    statuses = dict(
+        Referral.objects.exclude(infant__family_name=referrals_demo.HISTORY_FAMILY).values_list(
+            "infant__given_name", "status"
+        )
+    )
     assert statuses == {
         "Isla": "submitted",
         "Rory": "in_review",
@@ -83,7 +93,9 @@ def test_seed_demo_creates_every_role_and_is_idempotent(settings, capsys):
 
 
 def _clock(given):
-    referral = Referral.objects.get(infant__given_name=given)
+    referral = Referral.objects.exclude(infant__family_name=referrals_demo.HISTORY_FAMILY).get(
+        infant__given_name=given
+    )
     return referral, referral.wait(timezone.localdate())
 
 
@@ -136,6 +148,31 @@ def test_the_demo_has_a_case_at_every_step_of_the_clock(settings):
     # Every case's clock reads in the team page's words without a gap.
     for referral in Referral.objects.filter(status__in=[*CASE_STATUSES, Status.CLOSED]):
         assert waiting_times_rows(referral, today)
+
+
+def test_the_demo_fills_every_report_and_chart_for_13_months(settings):
+    """The months behind today each have referrals received, decisions, children seen and
+    waiting, appointments (some missed) and closures, so the reports show something on `make
+    run`; and the national codes are all there but one, which the reports page names."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+    last = Month.of(timezone.localdate()).previous()
+    received, seen, waiting = trend_tables(last)
+    for month, got, accepted in received.rows:
+        assert got > 0 and accepted > 0, month
+    assert all(row[1] > 0 for row in seen.rows[1:]), seen.rows  # the first month: maybe none
+    assert all(row[-1] > 0 for row in waiting.rows), waiting.rows
+    within = [row[3] for row in seen.rows if row[3] is not None]
+    assert min(within) < 90  # below the standard in some month: the chart's line means something
+    report = MonthReport.build(last)
+    for table in report.tables:
+        if table.key in ("parents-views", "overrides"):
+            continue  # links and overrides belong to the demo's own families, this month
+        assert any(isinstance(v, int) and v > 0 for row in table.rows for v in row[1:]), table.key
+    gaps = build_extract(last).gaps
+    assert [(gap.column, gap.value) for gap in gaps] == [referrals_demo.UNMAPPED_CODE]
+    mapped = sum(len(labels) for _title, labels in MAPPED.values())
+    assert NationalCode.objects.count() == mapped - 1
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):
