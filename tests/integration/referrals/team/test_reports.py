@@ -91,9 +91,6 @@ def test_the_page_shows_every_table_with_its_hint_and_figures(october, member):
     # Figures in words: a whole number, a percentage to one place, nothing to show.
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-value="5">5</td>' in page
     assert 'data-value="50.0">50.0</td>' in page  # seen within 18 weeks, adjusted
-    assert "Not applicable" in page or all(
-        value is not None for table in report.tables for row in table.rows for value in row
-    )
     # The contents list and a section per group of tables.
     for anchor in ("received", "decisions", "waits", "appointments-section", "downloads"):
         assert f'href="#{anchor}"' in page
@@ -114,7 +111,7 @@ def test_without_a_month_the_last_complete_month_is_shown(member):
 
 
 @pytest.mark.parametrize(
-    "bad", ["2026-13", "October", "", "2026-1", "2999-01", "１９９９-01", "1999-12"]
+    "bad", ["2026-13", "October", "", "2026-1", "2999-01", "\uff11\uff19\uff19\uff19-01", "1999-12"]
 )
 def test_a_bad_month_is_a_message_never_an_error(member, bad):
     response = member.get(REPORTS, {"month": bad})
@@ -129,7 +126,10 @@ def test_a_bad_month_is_a_message_never_an_error(member, bad):
 def test_an_older_month_asked_for_by_address_is_shown(member):
     response = member.get(REPORTS, {"month": "2019-03"})
     assert response.status_code == 200
-    assert "Monthly report: March 2019" in text(response)
+    page = text(response)
+    assert "Monthly report: March 2019" in page
+    # Nothing received: no acceptance rate, in words.
+    assert 'data-value="">Not applicable</td>' in page
 
 
 def test_the_report_is_audited(october, member):
@@ -164,7 +164,8 @@ def test_the_trends_page_draws_each_chart_from_its_table(october, member):
         assert f'id="{key}-table"' in page
     assert page.count('<canvas class="imhs-chart__canvas" role="img"') == 3
     assert "with the 90% standard as a dashed line, October 2025 to October 2026" in page
-    assert "chart.js/chart.umd.min.js" in page and "js/charts.js" in page
+    assert "chart.js/chart.umd.min.js" in page
+    assert "js/charts.js" in page
 
 
 # --- who may open what ------------------------------------------------------------------------
