@@ -2,6 +2,8 @@
 (POST, streamed, audited as exports) and, for service leads, the national codes and the
 patient-level extract. The month travels as `?month=YYYY-MM` (a GET) or in the POST body."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -79,10 +81,12 @@ def _posted_month(request):
 
 
 def download(kind):
-    """A download's view: a GET goes to the report page; a POST names the month, and `make`
-    (month) -> (chunks, content type) gives the file, streamed."""
+    """A download's view: a GET goes to the report page; a POST names the month, and
+    `make(request, month)` gives the file as (chunks, content type, extension), streamed and
+    audited as an export of `kind` - or a page saying why not."""
 
     def decorate(make):
+        @wraps(make)
         def view(request):
             if request.method == "GET":
                 return redirect(_report_url())
@@ -102,8 +106,6 @@ def download(kind):
             )
             return response
 
-        view.__name__ = view.__qualname__ = make.__name__
-        view.__doc__ = make.__doc__
         return require_http_methods(["GET", "POST"])(view)
 
     return decorate
