@@ -748,8 +748,8 @@ def record_attendance(referral, *, appointment, by, version, attendance, request
         if current.on > today:
             raise AppointmentConflict(
                 referral,
-                f"The {_appointment_words(current, in_sentence=True)} has not happened yet: record what "
-                "happened on the day or after. Nothing was changed.",
+                f"The {_appointment_words(current, in_sentence=True)} has not happened yet: "
+                "record what happened on the day or after. Nothing was changed.",
             )
         current.attendance = attendance
         current.outcome_by, current.outcome_at = by, now
