@@ -215,9 +215,7 @@ def test_no_book_link_on_a_closed_case(client, member):
     assert "Book an appointment" not in text
 
 
-def test_the_referral_page_makes_as_many_queries_with_ten_appointments_as_with_one(
-    client, member
-):
+def test_the_referral_page_makes_as_many_queries_with_ten_appointments_as_with_one(client, member):
     counts = []
     for how_many in (1, 10):
         referral = ReferralFactory(accepted=True)
