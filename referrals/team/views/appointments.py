@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
-from imhs.accounts.access import team_member_required
+from imhs.accounts.access import get_or_404, team_member_required
 from imhs.models import AuditAction
 from referrals import workflow
-from referrals.models import Appointment, Attendance
+from referrals.models import Attendance
 from referrals.team import presenters
 from referrals.team.forms.appointments import (
     AttendanceForm,
@@ -30,15 +30,10 @@ from referrals.team.forms.appointments import (
 from referrals.team.pages import find_referral, page_url, record_view, team_lookup
 
 
-def _find_appointment(referral, appointment_id):
-    try:
-        return (
-            referral.appointments.select_related("rebooked_as")
-            .prefetch_related("staff")
-            .get(pk=appointment_id)
-        )
-    except Appointment.DoesNotExist:
-        raise Http404 from None
+def _find_appointment(request, referral, appointment_id):
+    """The appointment of this referral (another referral's: an audited 404)."""
+    appointments = referral.appointments.select_related("rebooked_as").prefetch_related("staff")
+    return get_or_404(request, appointments, pk=appointment_id)
 
 
 def appointment_url(referral, appointment):
@@ -155,15 +150,16 @@ def _render_appointment(request, referral, appointment, *, bound=None):
 @team_member_required
 @require_GET
 def show(request, reference, appointment_id):
-    referral = team_lookup(request, reference, detail={"appointment": appointment_id})
-    appointment = _find_appointment(referral, appointment_id)
+    referral = find_referral(request, reference)
+    appointment = _find_appointment(request, referral, appointment_id)
+    record_view(request, referral, detail={"appointment": appointment.pk})
     return _render_appointment(request, referral, appointment)
 
 
 def _change(request, reference, appointment_id, form_class):
     """A change to one appointment, POST only: a GET (a reload) shows the appointment's page."""
     referral = find_referral(request, reference)
-    appointment = _find_appointment(referral, appointment_id)
+    appointment = _find_appointment(request, referral, appointment_id)
     if request.method == "GET":
         return redirect(appointment_url(referral, appointment))
     kwargs = {"referral": referral, "appointment": appointment}
@@ -216,7 +212,7 @@ def email(request, reference, appointment_id):
 def letter(request, reference, appointment_id):
     """The printable appointment letter to the family (only while it is booked)."""
     referral = find_referral(request, reference)
-    appointment = _find_appointment(referral, appointment_id)
+    appointment = _find_appointment(request, referral, appointment_id)
     content = presenters.appointment_letter(referral, appointment, timezone.localdate())
     if content is None:
         raise Http404

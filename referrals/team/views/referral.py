@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
-from imhs.accounts.access import team_member_required
+from imhs.accounts.access import get_or_404, team_member_required
 from imhs.models import AuditAction
 from referrals import workflow
 from referrals.drafts import parse_version
@@ -244,9 +244,7 @@ def add_unavailability(request, reference):
 @get_shows_page("unavailability")
 def remove_unavailability(request, reference, period_id):
     referral = find_referral(request, reference)
-    period = referral.unavailability.filter(pk=period_id).first()
-    if period is None:
-        raise Http404
+    period = get_or_404(request, referral.unavailability.all(), pk=period_id)
     form = RemoveUnavailabilityForm(request.POST, referral=referral, period=period)
     form.full_clean()
     try:
