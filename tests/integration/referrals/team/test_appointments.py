@@ -570,3 +570,38 @@ def test_emailing_someone_who_is_not_a_carer_is_refused(client, member, referral
     assert response.status_code == 200
     assert "Select who should get the email" in flat(response)
     assert not mail.outbox
+
+
+# --- the closing letters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("recipient", ["referrer", "gp"])
+def test_a_closed_cases_letters_say_it_closed_when_and_why_but_not_the_note(
+    client, member, referral, recipient
+):
+    workflow.close(
+        referral,
+        by=member,
+        version=referral.version,
+        reason="other",
+        note="Synthetic private note for the team.",
+        closed_on=TODAY(),
+    )
+
+    page = flat(client.get(url(referral, "team_referral")))
+    assert "Letter to the referrer" in page
+    response = client.get(url(referral, "team_letter", recipient))
+
+    text = flat(response)
+    assert "The case has been closed" in text
+    assert f"The case closed on {nhs_date(TODAY())} because the team's work with the family" in text
+    assert "Synthetic private note" not in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, detail={"letter": recipient}
+    ).exists()
+
+
+def test_no_closing_words_in_an_accepted_referrals_letter(client, member, referral):
+    text = flat(client.get(url(referral, "team_letter", "referrer")))
+    assert "The referral has been accepted" in text
+    assert "closed" not in text
