@@ -81,6 +81,29 @@ APPOINTMENT_ACTION_WORDS = {
     "record_attendance": "record the outcome of",
 }
 
+# --- appointments ---------------------------------------------------------------------------
+
+# Each appointment's attendance (Appointment.attendance) as a tag: its words and NHS.UK colour.
+ATTENDANCE_TAGS = {
+    "booked": ("Booked", "nhsuk-tag--blue"),
+    "attended": ("Attended", "nhsuk-tag--green"),
+    "clinic_cancelled": ("Cancelled by the service", "nhsuk-tag--grey"),
+    "patient_cancelled": ("Cancelled by the family", "nhsuk-tag--orange"),
+    "could_not_wait": ("Could not wait", "nhsuk-tag--yellow"),
+    "did_not_attend": ("Did not attend", "nhsuk-tag--red"),
+    "not_known": ("Not known", "nhsuk-tag--white"),
+}
+
+# Why a case closed, as the closing letters say it ("The case closed on 3 March 2026 because
+# ..."): plain words, never the team's private note.
+CLOSE_REASON_LETTER_WORDS = {
+    "treatment_completed": "the family's treatment with the team is complete",
+    "family_chose_to_stop": "the family chose to stop working with the team",
+    "moved_away": "the family moved out of the area the service covers",
+    "not_brought": "the baby was not brought to the appointments offered",
+    "other": "the team's work with the family has come to an end",
+}
+
 # --- eligibility checks ---------------------------------------------------------------------
 
 RULE_TITLES = {

@@ -5,22 +5,26 @@ every refused access writes an ACCESS_DENIED naming the object type and the id a
 The pages are listed as data: who asks, how, and which events the request must leave.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
 from referrals import invitations, workflow
 from referrals.models import ParentInvitation, ParentViews, Referral, TeamNote
 from tests.factories import (
+    AppointmentFactory,
     CareRelationshipFactory,
     ReferralFactory,
     ReferrerFactory,
     ServiceLeadFactory,
     TeamMemberFactory,
+    UnavailabilityFactory,
 )
 from tests.sign_in import sign_in
 
@@ -30,6 +34,7 @@ VIEW, CREATE, CHANGE = AuditAction.VIEW, AuditAction.CREATE, AuditAction.CHANGE
 DELETE, EXPORT, DENIED = AuditAction.DELETE, AuditAction.EXPORT, AuditAction.ACCESS_DENIED
 REFERRAL, INFANT, CARER = "referrals.referral", "patients.infant", "patients.carer"
 RELATIONSHIP, INVITATION = "patients.carerelationship", "referrals.parentinvitation"
+APPOINTMENT = "referrals.appointment"
 UNKNOWN_REFERENCE = "IMH-2026-99999"
 CARER_DATA = {
     "given_name": "Parenttest",
@@ -72,6 +77,11 @@ def w():
         other_sent=other_sent,
         other_relationship=CareRelationshipFactory(),
     )
+    # A case with an appointment today (its outcome may be recorded) and a period away.
+    world.accepted = ReferralFactory(accepted=True)
+    world.appointment = AppointmentFactory(referral=world.accepted, on=timezone.localdate())
+    world.other_appointment = AppointmentFactory()
+    world.period = UnavailabilityFactory(referral=world.accepted)
     world.sent_relationship = world.sent.infant.care_relationships.get()
     carer = world.sent_relationship.carer
     world.invitation, world.token = invitations.create(
@@ -235,7 +245,65 @@ TEAM_PAGES = [
          lambda w: [(CHANGE, INVITATION, str(w.invitation.pk)),
                     (CREATE, INVITATION, str(ParentInvitation.objects.latest("pk").pk))],
          method="post"),
+    Page("book form", "member", lambda w: team_url("team_book_appointment", w.accepted),
+         ref(VIEW, "accepted")),
+    Page("appointment booked", "member", lambda w: team_url("team_book_appointment", w.accepted),
+         ref(CHANGE, "accepted"), method="post", data=lambda w: booking(w)),
+    Page("booking with errors", "member",
+         lambda w: team_url("team_book_appointment", w.accepted), ref(VIEW, "accepted"),
+         method="post", data=lambda w: {**booking(w), "time": "25:61"}),
+    Page("appointment page", "member",
+         lambda w: team_url("team_appointment", w.accepted, w.appointment.pk),
+         ref(VIEW, "accepted")),
+    Page("attendance recorded", "member",
+         lambda w: team_url("team_appointment_attendance", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"attendance": "attended", "version": version(w.accepted)}),
+    Page("attendance with errors", "member",
+         lambda w: team_url("team_appointment_attendance", w.accepted, w.appointment.pk),
+         ref(VIEW, "accepted"), method="post", data=lambda w: {"version": version(w.accepted)}),
+    Page("appointment cancelled", "member",
+         lambda w: team_url("team_appointment_cancel", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"cancelled_by": "service", "version": version(w.accepted)}),
+    Page("appointment rebooked", "member",
+         lambda w: team_url("team_appointment_rebook", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {**booking(w), "cancelled_by": "family"}),
+    Page("appointment letter", "member",
+         lambda w: team_url("team_appointment_letter", w.accepted, w.appointment.pk),
+         ref(EXPORT, "accepted")),
+    Page("appointment emailed", "member",
+         lambda w: team_url("team_appointment_email", w.accepted, w.appointment.pk),
+         ref(EXPORT, "accepted"), method="post",
+         data=lambda w: {"carer": w.accepted.infant.care_relationships.get().carer_id}),
+    Page("unavailability added", "member", lambda w: team_url("team_unavailability", w.accepted),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"start_day": "1", "start_month": "1", "start_year": "2030",
+                         "end_day": "2", "end_month": "1", "end_year": "2030",
+                         "reason": "Away", "version": version(w.accepted)}),
+    Page("unavailability with errors", "member",
+         lambda w: team_url("team_unavailability", w.accepted), ref(VIEW, "accepted"),
+         method="post", data=lambda w: {"reason": "", "version": version(w.accepted)}),
+    Page("unavailability removed", "member",
+         lambda w: team_url("team_remove_unavailability", w.accepted, w.period.pk),
+         ref(CHANGE, "accepted"), method="post", data=lambda w: {"version": version(w.accepted)}),
 ]  # fmt: skip
+
+
+def booking(w):
+    on = timezone.localdate() + datetime.timedelta(days=3)
+    return {
+        "on_day": on.day,
+        "on_month": on.month,
+        "on_year": on.year,
+        "time": "10:00",
+        "purpose": "review",
+        "mode": "clinic",
+        "staff": [w.member.pk],
+        "version": version(w.accepted),
+    }
+
 
 PARENT_PAGES = [
     Page("secure link", None, lambda w: reverse("parents:open", args=[w.token]),
@@ -351,8 +419,19 @@ REFUSALS = [
             ("team_letter", ("referrer",), "get"),
             ("team_action", ("start_review",), "post"),
             ("team_invite", (), "post"),
+            ("team_book_appointment", (), "post"),
+            ("team_unavailability", (), "post"),
         ]
     ),
+    Refusal("another referral's appointment", "member",
+            lambda w: team_url("team_appointment", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk))),
+    Refusal("another referral's appointment cancelled", "member",
+            lambda w: team_url("team_appointment_cancel", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk)), method="post"),
+    Refusal("another referral's appointment letter", "member",
+            lambda w: team_url("team_appointment_letter", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk))),
     Refusal("another referral's link revoked", "member",
             lambda w: team_url("team_invite_revoke", w.sent, w.other_invitation.pk),
             lambda w: (INVITATION, str(w.other_invitation.pk)), method="post"),

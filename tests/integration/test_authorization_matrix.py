@@ -26,15 +26,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from imhs.models import User
 from patients.models import Carer, CareRelationship, GPPractice
 from referrals.models import (
+    Appointment,
     InformationRequest,
     ParentInvitation,
     ParentViews,
     Referral,
     ReferralEvent,
     TeamNote,
+    Unavailability,
 )
 from tests.factories import CareRelationshipFactory
 from tests.integration.url_catalogue import (
+    ACCEPTED_PAGE,
     ACTORS,
     LOGIN,
     OWNER,
@@ -64,6 +67,22 @@ TEAM_PAGE = (L, 403, 403, 200, 200, L)
 # point 10): drawn there, or a redirect to it.
 TEAM_POST_SHOWS_PAGE = TEAM_PAGE
 TEAM_POST_TO_PAGE = (L, 403, 403, To("referrals:team_referral"), To("referrals:team_referral"), L)
+TEAM_POST_TO_APPOINTMENT = (
+    L,
+    403,
+    403,
+    To("referrals:team_appointment"),
+    To("referrals:team_appointment"),
+    L,
+)
+TEAM_POST_TO_PAGE_OF_ACCEPTED = (
+    L,
+    403,
+    403,
+    To(ACCEPTED_PAGE),
+    To(ACCEPTED_PAGE),
+    L,
+)
 # The admin: referrers are refused outright; staff as their role's permissions say.
 ADMIN_STAFF = (L, 403, 403, 200, 200, L)  # both team roles have the permission
 ADMIN_LEAD = (L, 403, 403, 403, 200, L)  # service leads only
@@ -134,6 +153,17 @@ GET_TABLE = {
     "referrals:team_invite": TEAM_POST_TO_PAGE,
     "referrals:team_invite_resend": TEAM_POST_TO_PAGE,
     "referrals:team_invite_revoke": TEAM_POST_TO_PAGE,
+    # The accepted referral's appointments: its page, the booking form and the letter; a GET of
+    # a change to one appointment goes to that appointment's page.
+    "referrals:team_book_appointment": TEAM_PAGE,
+    "referrals:team_appointment": TEAM_PAGE,
+    "referrals:team_appointment_letter": TEAM_PAGE,
+    "referrals:team_appointment_attendance": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_cancel": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_rebook": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_email": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
+    "referrals:team_remove_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -263,6 +293,31 @@ POST_TABLE = {
     "referrals:team_invite": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_resend": ((L, 403, 403, None, None, L), {}),
     "referrals:team_invite_revoke": ((L, 403, 403, None, None, L), {}),
+    "referrals:team_book_appointment": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "time": "10:00", "purpose": "review", "mode": "clinic"},
+    ),
+    "referrals:team_appointment_attendance": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "attendance": "attended"},
+    ),
+    "referrals:team_appointment_cancel": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "referrals:team_appointment_rebook": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "referrals:team_appointment_email": ((L, 403, 403, None, None, L), {}),
+    "referrals:team_unavailability": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "reason": "Away"},
+    ),
+    "referrals:team_remove_unavailability": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}"},
+    ),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
@@ -290,6 +345,8 @@ POST_TABLE = {
 COUNTED = [
     Referral,
     ReferralEvent,
+    Appointment,
+    Unavailability,
     TeamNote,
     InformationRequest,
     ParentInvitation,

@@ -305,7 +305,10 @@ class CloseForm(TriageForm):
         label="Why is the case closing?",
         choices=CloseReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select why the case is closing"},
+        error_messages={
+            "required": "Select why the case is closing",
+            "invalid_choice": "Select why the case is closing",
+        },
     )
     note = _text(
         "More about why (optional)",
