@@ -237,6 +237,8 @@ GET_TABLE = {
     "admin:patients_carerelationship_change": ADMIN_STAFF,
     # Referrals: the team triages (the action's form, GET); referrers send them, never deleted.
     "admin:referrals_referral_action": ADMIN_STAFF,
+    "admin:referrals_referral_appointment_action": ADMIN_STAFF,
+    "admin:referrals_referral_unavailability_action": ADMIN_STAFF,
     "admin:referrals_referral_changelist": ADMIN_STAFF,
     "admin:referrals_referral_add": ADMIN_NONE,
     "admin:referrals_referral_history": ADMIN_STAFF,
@@ -324,6 +326,14 @@ POST_TABLE = {
     "admin:referrals_referral_action": (
         (L, 403, 403, None, None, L),
         {"version": "{submitted.version}"},
+    ),
+    "admin:referrals_referral_appointment_action": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "admin:referrals_referral_unavailability_action": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}"},
     ),
     "admin:referrals_referral_change": ((L, 403, 403, None, None, L), {}),
     "admin:imhs_user_add": (LEAD_ONLY, {}),

@@ -203,6 +203,16 @@ URL_KWARGS = {
         "object_id": w.submitted.pk,
         "action": TEAM_ACTION,
     },
+    "admin:referrals_referral_appointment_action": lambda w: {
+        "object_id": w.accepted.pk,
+        "row_id": w.appointment.pk,
+        "action": "cancel_appointment",
+    },
+    "admin:referrals_referral_unavailability_action": lambda w: {
+        "object_id": w.accepted.pk,
+        "row_id": w.period.pk,
+        "action": "remove_unavailability",
+    },
 }
 
 

@@ -357,6 +357,7 @@ class UnavailabilityForm(TriageForm):
 class RemoveUnavailabilityForm(TriageForm):
     action = "remove_unavailability"
     write = staticmethod(workflow.remove_unavailability)
+    title = "Remove a period when the family cannot come"
     submit_label = "Remove"
     success_message = "The period has been removed."
 
