@@ -60,7 +60,7 @@ def test_the_email_says_when_and_where_and_nothing_else(settings, appointment):
 
     [message] = mail.outbox
     assert message.to == [carer.email]
-    for said in ("12 March 2027", "14:15", "Home visit", "12 Sample Road"):
+    for said in ("12 March 2027", "14:15", "Home visit", "visit you at home"):
         assert said in message.body
     assert settings.SERVICE["phone"] in message.body
     staff = appointment.staff.get()
@@ -73,6 +73,7 @@ def test_the_email_says_when_and_where_and_nothing_else(settings, appointment):
         staff.family_name,
         "treatment",
         "Treatment",
+        "12 Sample Road",  # a home visit's address is the family's: never in an email
     ):
         assert private not in message.body
         assert private not in message.subject
@@ -98,3 +99,13 @@ def test_nothing_is_sent_for_a_cancelled_appointment(appointment):
     send_appointment_email.call(appointment_id=appointment.pk, carer_id=carer.pk)
 
     assert not mail.outbox
+
+
+def test_a_clinics_name_is_in_the_email(appointment):
+    appointment.mode, appointment.location = "clinic", "Synthetic Child Health Centre"
+    appointment.save()
+    carer = appointment.referral.infant.care_relationships.get().carer
+
+    send_appointment_email.call(appointment_id=appointment.pk, carer_id=carer.pk)
+
+    assert "Where: Synthetic Child Health Centre" in mail.outbox[0].body
