@@ -63,12 +63,13 @@ class CaseRow:
 def case_row(referral, today):
     wait = referral.wait(today)
     in_treatment = referral.status == Status.IN_TREATMENT
-    if in_treatment and wait.treatment_started_on:
-        started = wait.treatment_started_on
-        # Whole weeks since treatment started: a week in treatment is seven days of it.
-        weeks_words = f"{weeks((today - started).days // 7)} in treatment"
-        detail = f"since {nhs_date(started)}"
-        order = (1, started.toordinal(), referral.reference)
+    started = wait.treatment_started_on
+    if in_treatment:
+        # Whole weeks since treatment started: a week in treatment is seven days of it. (A case
+        # carried over in treatment may have no attended treatment appointment recorded.)
+        weeks_words = f"{weeks((today - started).days // 7)} in treatment" if started else ""
+        detail = f"since {nhs_date(started)}" if started else "Start not recorded"
+        order = (1, started.toordinal() if started else 0, referral.reference)
     else:
         weeks_words = f"{weeks(wait.adjusted_weeks)} waiting (adjusted)"
         detail = ""
