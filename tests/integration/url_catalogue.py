@@ -168,6 +168,9 @@ URL_KWARGS = {
         "recipient": LETTER_RECIPIENT,
     },
     "referrals:team_action": lambda w: {**_reference(w), "action": TEAM_ACTION},
+    # The team member's own caseload: theirs to open, and every member's for the service lead.
+    "referrals:team_caseload": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
+    "referrals:team_reassign": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
     "admin:app_list": lambda w: {"app_label": "referrals"},
     "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
