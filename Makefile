@@ -100,4 +100,4 @@ bench-eligibility: setup
 
 # The waiting list and caseloads at 1,000 and 100,000 referrals (the open cases the same size).
 bench-pathway: setup
-	$(WITH_DB) DEBUG=true $(PY) -m bench.pathway
+	$(WITH_OWNER_DB) DEBUG=true $(PY) -m bench.pathway

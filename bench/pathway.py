@@ -15,7 +15,6 @@ is deleted afterwards (and before, should an interrupted run have left any); its
 have audit events, are kept for the next run.
 """
 
-import contextlib
 import datetime
 import logging
 import os
@@ -33,6 +32,12 @@ APPOINTMENTS_EACH = 5
 REQUESTS, WARM_UP = 30, 3
 GOAL_RATIO = 1.5
 BATCH = 5_000
+TABLES = (
+    "referrals_referral",
+    "referrals_appointment",
+    "referrals_unavailability",
+    "patients_infant",
+)
 
 
 def main():
@@ -41,13 +46,15 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.signals import request_started
-    from django.db import DatabaseError, connection, reset_queries
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
 
+    from imhs import database_roles
     from imhs.models import AuthenticatorDevice, Role, User
     from patients.models import Infant
     from referrals.models import Appointment, Referral, Unavailability
@@ -198,11 +205,22 @@ def main():
                     )  # fmt: skip
             Appointment.objects.bulk_create(appointments, batch_size=BATCH)
             Unavailability.objects.bulk_create(away)
-        with connection.cursor() as cursor:
-            for table in ("referrals_referral", "referrals_appointment", "patients_infant"):
-                # Fresh statistics for the planner; the app role may not (autovacuum will).
-                with contextlib.suppress(DatabaseError):
+        analyze()
+
+    def analyze():
+        """Fresh statistics for the planner, as autovacuum would soon give them. Only the
+        tables' owner may: with DATABASE_OWNER_URL (make bench-pathway passes it) on a
+        connection of its own; without it, the planner works from older statistics."""
+        if not settings.DATABASE_OWNER:
+            return
+        owner = connection.copy()
+        database_roles.log_in(owner, database_roles.credentials(settings.DATABASE_OWNER))
+        try:
+            with owner.cursor() as cursor:
+                for table in TABLES:
                     cursor.execute(f"ANALYZE {table}")
+        finally:
+            owner.close()
 
     member = members[0]
     device = AuthenticatorDevice.objects.filter(user=member, confirmed=True).first()
@@ -232,6 +250,7 @@ def main():
         for name, url in pages.items():
             for _ in range(WARM_UP):
                 get(url)
+            connection.queries_log.clear()  # full from the seeding: its length no longer grows
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             times = []
@@ -266,6 +285,11 @@ def main():
                 "AND status <> 'draft'"
             )
             plan = [line for (line,) in cursor.fetchall()]
+            cursor.execute(
+                "EXPLAIN SELECT id FROM referrals_appointment WHERE referral_id IN "
+                "(SELECT id FROM referrals_referral WHERE status = 'accepted')"
+            )
+            appointments_plan = [line for (line,) in cursor.fetchall()]
     finally:
         clean_up()
 
@@ -276,6 +300,7 @@ def main():
         "withdrawn."
     )
     print("The waiting set's query plan at 100,000: " + " / ".join(p.strip() for p in plan))
+    print("Its appointments' plan: " + " / ".join(p.strip() for p in appointments_plan))
     failed = False
     for name in pages:
         ratio = large[name][0] / small[name][0]
