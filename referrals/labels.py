@@ -20,6 +20,16 @@ STATUS_TAGS = {
     "closed": "nhsuk-tag--grey",
 }
 
+# --- waiting times ---------------------------------------------------------------------------
+
+# The adjusted wait's bands (waiting_times.BANDS), in words: the waiting list's column and filter.
+WAIT_BAND_LABELS = {
+    "0-18": "0 to 18 weeks",
+    "19-35": "19 to 35 weeks",
+    "36-52": "36 to 52 weeks",
+    "over-52": "Over 52 weeks",
+}
+
 # --- events ---------------------------------------------------------------------------------
 
 # How the referrer sees each step (their view of the timeline; team notes never appear here).

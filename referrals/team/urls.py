@@ -4,7 +4,14 @@ in their body. Every page under a referral but its own is POST only, except the 
 
 from django.urls import include, path
 
-from referrals.team.views import appointments, dashboard, invitations, referral
+from referrals.team.views import (
+    appointments,
+    caseloads,
+    dashboard,
+    invitations,
+    referral,
+    waiting_list,
+)
 
 invitation_urls = [
     path("", invitations.invite, name="team_invite"),
@@ -43,7 +50,16 @@ referral_urls = [
     path("<slug:action>/", referral.team_action, name="team_action"),
 ]
 
+caseload_urls = [
+    path("", caseloads.member_caseload, name="team_caseload"),
+    path("reassign/", caseloads.reassign, name="team_reassign"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("waiting-list/", waiting_list.waiting_list, name="team_waiting_list"),
+    path("caseload/", caseloads.my_caseload, name="team_my_caseload"),
+    path("caseloads/", caseloads.overview, name="team_caseloads"),
+    path("caseloads/<int:user_id>/", include(caseload_urls)),
     path("referrals/<str:reference>/", include(referral_urls)),
 ]

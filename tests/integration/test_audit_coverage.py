@@ -305,6 +305,40 @@ def booking(w):
     }
 
 
+def cases_of_member(client, w):
+    """Two accepted referrals allocated to the team member, for the reassign pages."""
+    w.cases = [
+        ReferralFactory(submitted=True, status="accepted", decided_at=timezone.now(),
+                        decided_by=w.lead, allocated_to=w.member, allocated_at=timezone.now())
+        for _ in range(2)
+    ]  # fmt: skip
+
+
+def reassigned(w):
+    return {"selected": [f"{r.reference}:{r.version}" for r in w.cases], "to": w.lead.pk}
+
+
+def caseload_url(w, name="team_caseload"):
+    return reverse(f"referrals:{name}", args=[w.member.pk])
+
+
+LIST_PAGES = [
+    Page("waiting list", "member", lambda w: reverse("referrals:team_waiting_list"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("my caseload", "member", lambda w: reverse("referrals:team_my_caseload"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("caseloads", "lead", lambda w: reverse("referrals:team_caseloads"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("a member's caseload", "lead", caseload_url, lambda w: [(VIEW, REFERRAL, "")],
+         setup=cases_of_member),
+    Page("referrals reassigned", "lead", lambda w: caseload_url(w, "team_reassign"),
+         lambda w: [(CHANGE, REFERRAL, str(r.pk)) for r in w.cases], method="post",
+         data=reassigned, setup=cases_of_member),
+    Page("reassign with errors", "lead", lambda w: caseload_url(w, "team_reassign"),
+         lambda w: [(VIEW, REFERRAL, "")], method="post", data=lambda w: {"to": w.lead.pk},
+         setup=cases_of_member),
+]  # fmt: skip
+
 PARENT_PAGES = [
     Page("secure link", None, lambda w: reverse("parents:open", args=[w.token]),
          lambda w: [(VIEW, INVITATION, str(w.invitation.pk))]),
@@ -347,7 +381,7 @@ ADMIN_PAGES = [
          lambda w: admin_url(REFERRAL, "action", w.sent.pk, "start_review"), ref(VIEW, "sent")),
 ]  # fmt: skip
 
-ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + PARENT_PAGES + ADMIN_PAGES
+ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
@@ -451,6 +485,17 @@ REFUSALS = [
             lambda w: referrer_url("detail", w.sent), asked_referral("sent"), status=403),
     Refusal("a team member on the audit export", "member", lambda w: reverse("audit_export"),
             lambda w: ("", ""), status=403),
+    Refusal("a team member on every member's caseloads", "member",
+            lambda w: reverse("referrals:team_caseloads"), lambda w: ("", ""), status=403),
+    Refusal("a team member on another member's caseload", "member",
+            lambda w: reverse("referrals:team_caseload", args=[w.lead.pk]),
+            lambda w: ("imhs.user", str(w.lead.pk)), status=403),
+    Refusal("a team member reassigning", "member",
+            lambda w: reverse("referrals:team_reassign", args=[w.member.pk]),
+            lambda w: ("", ""), method="post", status=403),
+    Refusal("the caseload of someone not in the team", "lead",
+            lambda w: reverse("referrals:team_caseload", args=[w.referrer.pk]),
+            lambda w: ("imhs.user", str(w.referrer.pk))),
 ]  # fmt: skip
 
 

@@ -63,6 +63,7 @@ SIGNED_IN = (L, 200, 200, 200, 200, L)
 OWN_REFERRAL = (L, 200, 404, 403, 403, L)
 REFERRER_POST_ONLY = (L, 405, 405, 403, 403, L)  # the method is refused before any lookup
 TEAM_PAGE = (L, 403, 403, 200, 200, L)
+LEAD_PAGE = (L, 403, 403, 403, 200, L)  # the team's pages for service leads only
 # The team's POST URLs under a referral answer a GET (a reload) with the referral page (issue 12
 # point 10): drawn there, or a redirect to it.
 TEAM_POST_SHOWS_PAGE = TEAM_PAGE
@@ -164,6 +165,15 @@ GET_TABLE = {
     "referrals:team_appointment_email": TEAM_POST_TO_APPOINTMENT,
     "referrals:team_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
     "referrals:team_remove_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
+    # The waiting list and caseloads: the whole team; every member's caseloads (the overview)
+    # and reassigning, service leads only. A team member opens only their own caseload (the
+    # world's team member's, here; anyone else's is a 403, tests/.../team/test_caseloads.py).
+    "referrals:team_waiting_list": TEAM_PAGE,
+    "referrals:team_my_caseload": TEAM_PAGE,
+    "referrals:team_caseloads": LEAD_PAGE,
+    "referrals:team_caseload": TEAM_PAGE,
+    # POST only: a GET (a reload) goes back to the caseload.
+    "referrals:team_reassign": (L, 403, 403, 403, To("referrals:team_caseload"), L),
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -319,6 +329,10 @@ POST_TABLE = {
     "referrals:team_remove_unavailability": (
         (L, 403, 403, None, None, L),
         {"version": "{accepted.version}"},
+    ),
+    "referrals:team_reassign": (
+        (L, 403, 403, 403, None, L),
+        {"selected": "{submitted.reference}:{submitted.version}", "to": "1"},
     ),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),

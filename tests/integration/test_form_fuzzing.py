@@ -533,6 +533,25 @@ def test_dashboard_search_and_filters(member):
     never_a_500(client, url, posted, method="post")
 
 
+def test_waiting_list_filters(member):
+    fuzz_page(staff_client(member), reverse("referrals:team_waiting_list"), method="get")
+
+
+def test_reassign(member, lead):
+    for _ in range(2):
+        ReferralFactory(
+            submitted=True,
+            status="accepted",
+            decided_at=timezone.now(),
+            decided_by=lead,
+            allocated_to=member,
+            allocated_at=timezone.now(),
+        )
+    page = reverse("referrals:team_caseload", args=[member.pk])
+    url = reverse("referrals:team_reassign", args=[member.pk])
+    fuzz_page(staff_client(lead), page, url)
+
+
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())
 
 

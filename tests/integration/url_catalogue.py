@@ -192,6 +192,9 @@ URL_KWARGS = {
     "referrals:team_appointment_letter": _appointment,
     "referrals:team_unavailability": _accepted,
     "referrals:team_remove_unavailability": lambda w: {**_accepted(w), "period_id": w.period.pk},
+    # The team member's own caseload: theirs to open, and every member's for the service lead.
+    "referrals:team_caseload": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
+    "referrals:team_reassign": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
     "admin:app_list": lambda w: {"app_label": "referrals"},
     "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
