@@ -10,7 +10,6 @@ import re
 
 from crispy_forms.layout import Layout
 from django import forms
-from django.utils import timezone
 
 from imhs.models import User
 from imhs.nhsuk.fields import DateInputField
@@ -24,7 +23,12 @@ from referrals.models import (
     Attendance,
     Purpose,
 )
-from referrals.team.forms.triage import TriageForm, _not_before_received, active_staff
+from referrals.team.forms.triage import (
+    TriageForm,
+    _not_before_received,
+    a_day_so_far,
+    active_staff,
+)
 
 LOCATION_MAX_LENGTH = 200  # Appointment.location
 UNAVAILABILITY_REASON_MAX_LENGTH = 200  # Unavailability.reason
@@ -194,17 +198,7 @@ class _CancelledBy(forms.Form):
     )
 
     def clean_cancelled_on(self):
-        cancelled_on = self.cleaned_data["cancelled_on"]
-        if cancelled_on and cancelled_on > timezone.localdate():
-            raise forms.ValidationError(
-                "The date it was cancelled must be today or in the past", code="future"
-            )
-        return _not_before_received(
-            self,
-            cancelled_on,
-            "The date it was cancelled must be on or after the date the referral was received "
-            "({received})",
-        )
+        return a_day_so_far(self, self.cleaned_data["cancelled_on"], "The date it was cancelled")
 
 
 class CancelAppointmentForm(_CancelledBy, AppointmentForm):
