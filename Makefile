@@ -19,7 +19,7 @@ WITH_OWNER_DB = $(WITH_DB) DATABASE_OWNER_URL="$$(cat $(DB_OWNER_URL_FILE))"
 BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 
 .PHONY: help run test setup lint security check-deploy fmt check-migrations db browser clean bench \
-	bench-eligibility bench-reports
+	bench-eligibility bench-pathway bench-reports
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
@@ -102,3 +102,7 @@ bench-eligibility: setup
 # each): p50 times, query counts, and the issue's goals (month < 2 s, trends < 3 s, constant).
 bench-reports: setup
 	$(WITH_DB) DEBUG=true $(PY) -m bench.reports
+
+# The waiting list and caseloads at 1,000 and 100,000 referrals (the open cases the same size).
+bench-pathway: setup
+	$(WITH_OWNER_DB) DEBUG=true $(PY) -m bench.pathway

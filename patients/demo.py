@@ -8,6 +8,7 @@ drama (07700 900xxx); postcodes use unit codes invented for the demo; addresses 
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from patients.catchment import CATCHMENT
 from patients.chi import make_chi
@@ -46,7 +47,13 @@ POSTCODES = [
     ("G1 9XA", GREATER_GLASGOW_AND_CLYDE, GLASGOW_CITY_COUNCIL),
 ]
 
-# given, family, born, sex, postcode, practice code (None: not registered), lives with
+# The day the demo babies' ages below were written for: each is born as many days before the
+# day the demo is seeded as it was before this one, so none ages out of the service (under 3)
+# however late a new database is seeded.
+AGES_AS_OF = datetime.date(2026, 12, 2)
+
+# given, family, born (as of AGES_AS_OF), sex, postcode, practice code (None: not registered),
+# lives with
 INFANTS = [
     ("Isla", "Brightwater", datetime.date(2025, 6, 10), Sex.FEMALE, "ML5 9XA", "99901",
      LivesWith.PARENTS),
@@ -101,6 +108,11 @@ CARERS = [
 ]  # fmt: skip
 
 
+def birthday(born, today):
+    """A demo baby's birthday when seeded `today`: as old that day as on AGES_AS_OF."""
+    return born + (today - AGES_AS_OF)
+
+
 @transaction.atomic
 def seed():
     """Create or refresh the demo's practices, postcodes and families. Idempotent."""
@@ -116,16 +128,26 @@ def seed():
             defaults={"health_board_code": board, "council_area_code": council},
         )
     infants = {}
+    today = timezone.localdate()
     for given, family, born, sex, postcode, practice_code, lives_with in INFANTS:
         practice = GPPractice.objects.get(code=practice_code) if practice_code else None
+        born = birthday(born, today)
+        # By name: a baby seeded on an earlier day keeps the birthday (and CHI) it was given.
         infants[given], _ = Infant.objects.update_or_create(
-            chi_number=make_chi(born, female=sex != Sex.MALE, serial="99"),  # 99: the demo's
+            given_name=given, family_name=family,
             defaults={
-                "given_name": given, "family_name": family, "date_of_birth": born, "sex": sex,
-                "address_line_1": "2 Demo Road", "postcode": postcode, "lives_with": lives_with,
+                "sex": sex, "address_line_1": "2 Demo Road", "postcode": postcode,
+                "lives_with": lives_with, "gp_practice": practice,
                 "gp_registration": GPRegistration.LISTED if practice
                 else GPRegistration.NOT_REGISTERED,
+            },
+            create_defaults={
+                "chi_number": make_chi(born, female=sex != Sex.MALE, serial="99"),  # the demo's
+                "date_of_birth": born, "given_name": given, "family_name": family, "sex": sex,
+                "address_line_1": "2 Demo Road", "postcode": postcode, "lives_with": lives_with,
                 "gp_practice": practice,
+                "gp_registration": GPRegistration.LISTED if practice
+                else GPRegistration.NOT_REGISTERED,
             },
         )  # fmt: skip
     for given, family, phone, babies in CARERS:

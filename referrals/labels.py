@@ -20,6 +20,16 @@ STATUS_TAGS = {
     "closed": "nhsuk-tag--grey",
 }
 
+# --- waiting times ---------------------------------------------------------------------------
+
+# The adjusted wait's bands (waiting_times.BANDS), in words: the waiting list's column and filter.
+WAIT_BAND_LABELS = {
+    "0-18": "0 to 18 weeks",
+    "19-35": "19 to 35 weeks",
+    "36-52": "36 to 52 weeks",
+    "over-52": "Over 52 weeks",
+}
+
 # --- events ---------------------------------------------------------------------------------
 
 # How the referrer sees each step (their view of the timeline; team notes never appear here).
@@ -79,6 +89,29 @@ APPOINTMENT_ACTION_WORDS = {
     "cancel_appointment": "cancel",
     "rebook_appointment": "rebook",
     "record_attendance": "record the outcome of",
+}
+
+# --- appointments ---------------------------------------------------------------------------
+
+# Each appointment's attendance (Appointment.attendance) as a tag: its words and NHS.UK colour.
+ATTENDANCE_TAGS = {
+    "booked": ("Booked", "nhsuk-tag--blue"),
+    "attended": ("Attended", "nhsuk-tag--green"),
+    "clinic_cancelled": ("Cancelled by the service", "nhsuk-tag--grey"),
+    "patient_cancelled": ("Cancelled by the family", "nhsuk-tag--orange"),
+    "could_not_wait": ("Could not wait", "nhsuk-tag--yellow"),
+    "did_not_attend": ("Did not attend", "nhsuk-tag--red"),
+    "not_known": ("Not known", "nhsuk-tag--white"),
+}
+
+# Why a case closed, as the closing letters say it ("The case closed on 3 March 2026 because
+# ..."): plain words, never the team's private note.
+CLOSE_REASON_LETTER_WORDS = {
+    "treatment_completed": "the family's treatment with the team is complete",
+    "family_chose_to_stop": "the family chose to stop working with the team",
+    "moved_away": "the family moved out of the area the service covers",
+    "not_brought": "the baby was not brought to the appointments offered",
+    "other": "the team's work with the family has come to an end",
 }
 
 # --- eligibility checks ---------------------------------------------------------------------

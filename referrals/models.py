@@ -606,7 +606,9 @@ class Appointment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_purpose_display()} on {self.on:%Y-%m-%d} ({self.referral})"
+        # Also drawn for a row a malformed admin form made up: nothing may be missing here.
+        on = self.on.isoformat() if self.on else "no date"
+        return f"{self.get_purpose_display() or 'Appointment'} on {on} ({self.referral_id})"
 
     @property
     def counts_as_treatment(self):
@@ -649,7 +651,7 @@ class Unavailability(models.Model):
         ]
 
     def __str__(self):
-        return f"Unavailable {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d} ({self.referral})"
+        return f"Unavailable {self.start} to {self.end} (referral {self.referral_id})"
 
     def for_clock(self):
         return waiting_times.Unavailability(start=self.start, end=self.end)

@@ -24,8 +24,9 @@ from django_tasks import task
 from imhs import audit
 from imhs.models import AuditAction
 from imhs.tasks import deliver
+from patients.models import Carer
 from referrals import invitations  # a module import: it imports this module too
-from referrals.models import ParentInvitation, Referral
+from referrals.models import Appointment, Attendance, ParentInvitation, Referral
 
 
 def _absolute(path):
@@ -154,3 +155,52 @@ def send_parent_invitation(*, invitation_id):
 
 def queue_parent_invitation(*, invitation_id):
     transaction.on_commit(partial(send_parent_invitation.enqueue, invitation_id=invitation_id))
+
+
+# --- an appointment, to a carer --------------------------------------------------------------
+
+
+def email_appointment(*, appointment, carer, by, request=None):
+    """Email one of the baby's carers the appointment's date, time and how or where, once the
+    audit event is committed. The queue holds only the two ids."""
+    if not carer.email:
+        raise ValueError("The carer has no email address.")
+    with transaction.atomic():
+        audit.record(
+            AuditAction.EXPORT,
+            by=by,
+            obj=appointment.referral,
+            request=request,
+            detail={"email": "appointment", "appointment": appointment.pk},
+        )
+        transaction.on_commit(
+            partial(
+                send_appointment_email.enqueue, appointment_id=appointment.pk, carer_id=carer.pk
+            )
+        )
+
+
+@task()
+def send_appointment_email(*, appointment_id, carer_id):
+    """Build and send the appointment email. The carer must still be one of the baby's carers
+    and have an address; a cancelled or rebooked appointment is not sent."""
+    appointment = Appointment.objects.select_related("referral").get(pk=appointment_id)
+    carer = Carer.objects.filter(
+        pk=carer_id, care_relationships__infant_id=appointment.referral.infant_id
+    ).first()
+    if carer is None or not carer.email or appointment.attendance != Attendance.BOOKED:
+        return
+    context = {
+        "on": appointment.on,
+        "time": appointment.time,
+        "mode": appointment.mode,
+        "how": appointment.get_mode_display(),
+        "location": appointment.location,
+        "service": settings.SERVICE,
+    }
+    deliver(
+        subject=f"Your appointment with the {settings.SERVICE['organisation']} "
+        f"{settings.SERVICE['team']}",
+        body=render_to_string("emails/appointment.txt", context),
+        to=[carer.email],
+    )

@@ -20,7 +20,7 @@ from patients.models import (
     Relationship,
     Sex,
 )
-from referrals.models import Referral
+from referrals.models import Appointment, Referral, Unavailability
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -203,8 +203,51 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             decided_at=factory.LazyFunction(timezone.now),
             decided_by=factory.SubFactory("tests.factories.TeamMemberFactory"),
         )
+        # Accepted (waiting for treatment): where appointments are booked.
+        accepted = factory.Trait(
+            submitted=True,
+            status="accepted",
+            priority="routine",
+            decided_at=factory.LazyFunction(timezone.now),
+            decided_by=factory.SubFactory("tests.factories.TeamMemberFactory"),
+        )
 
     @factory.post_generation
     def with_carer(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             CareRelationshipFactory(infant=obj.infant)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked assessment a week from today, seen by one team member. Made directly: tests of
+    the workflow book through `workflow.book_appointment`."""
+
+    class Meta:
+        model = Appointment
+        skip_postgeneration_save = True
+
+    referral = factory.SubFactory(ReferralFactory, accepted=True)
+    on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    time = datetime.time(10, 30)
+    purpose = "assessment"
+    mode = "clinic"
+    location = "Test Clinic, 1 Example Street"
+    booked_by = factory.SubFactory(TeamMemberFactory)
+    booked_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def staff(obj, create, extracted, **kwargs):
+        if create:
+            obj.staff.set(extracted if extracted is not None else [obj.booked_by])
+
+
+class UnavailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unavailability
+
+    referral = factory.SubFactory(ReferralFactory, accepted=True)
+    start = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    end = factory.LazyAttribute(lambda u: u.start + datetime.timedelta(days=6))
+    reason = "On holiday"
+    recorded_by = factory.SubFactory(TeamMemberFactory)
+    recorded_at = factory.LazyFunction(timezone.now)

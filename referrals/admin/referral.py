@@ -31,6 +31,7 @@ from referrals.labels import ELIGIBILITY_LABELS
 from referrals.models import (
     Appointment,
     AppointmentPlace,
+    Attendance,
     InformationRequest,
     Referral,
     ReferralEvent,
@@ -40,7 +41,42 @@ from referrals.models import (
 )
 from referrals.referrer.forms import about_you, consent
 from referrals.team import presenters as team_presenters
-from referrals.team.forms.triage import FORMS as ACTION_FORMS
+from referrals.team.forms.appointments import (
+    AttendanceForm,
+    BookAppointmentForm,
+    CancelAppointmentForm,
+    RebookAppointmentForm,
+    RemoveUnavailabilityForm,
+    UnavailabilityForm,
+)
+from referrals.team.forms.triage import FORMS as TRIAGE_FORMS
+
+# The admin's action pages use the team's own forms: the referral's actions (triage, booking,
+# the family's unavailability) and those on one of its rows (an appointment, a period).
+ACTION_FORMS = {
+    **TRIAGE_FORMS,
+    BookAppointmentForm.action: BookAppointmentForm,
+    UnavailabilityForm.action: UnavailabilityForm,
+}
+ROW_FORMS = {
+    form.action: form
+    for form in (
+        AttendanceForm,
+        CancelAppointmentForm,
+        RebookAppointmentForm,
+        RemoveUnavailabilityForm,
+    )
+}
+# Each kind of row: the keyword its forms take it by, the related name that finds it on the
+# referral, and the actions on it.
+ROWS = {
+    "appointment": (
+        "appointment",
+        "appointments",
+        {"record_attendance", "cancel_appointment", "rebook_appointment"},
+    ),
+    "unavailability": ("period", "unavailability", {"remove_unavailability"}),
+}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -137,9 +173,55 @@ class InformationRequestInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("asked_by")
 
 
-class AppointmentInline(ReadOnlyInline):
+class WithActionLinks(ReadOnlyInline):
+    """A read-only inline whose rows link to the workflow actions open on them (the admin's
+    action pages, which call referrals.workflow): shown only to those who may change the
+    referral. Each link carries the referral's version the page showed."""
+
+    row_kind = ""  # the admin URL's word for the row: "appointment", "unavailability"
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.fields)
+        if request.user.has_perm("referrals.change_referral"):
+            fields.append("row_actions")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def open_actions(self, row):
+        return []
+
+    @admin.display(description="actions")
+    def row_actions(self, row):
+        referral = row.referral
+        if not workflow.allowed(referral, "book_appointment"):
+            return "-"
+        links = [
+            (
+                reverse(
+                    f"admin:referrals_referral_{self.row_kind}_action",
+                    args=[referral.pk, row.pk, action],
+                )
+                + f"?version={referral.version}",
+                ROW_FORMS[action].title,
+            )
+            for action in self.open_actions(row)
+        ]
+        if not links:
+            return "-"
+        return format_html(
+            '<ul class="imhs-row-actions">{}</ul>',
+            format_html_join("", '<li><a href="{}">{}</a></li>', links),
+        )
+
+
+class AppointmentInline(WithActionLinks):
     """The case's appointments as they were recorded. Booked, rebooked, cancelled and their
-    outcomes recorded only through the workflow (the team's pages), never edited here."""
+    outcomes recorded only through the workflow (the action links, as on the team's pages),
+    never edited here."""
+
+    row_kind = "appointment"
 
     model = Appointment
     verbose_name = "appointment"
@@ -160,6 +242,15 @@ class AppointmentInline(ReadOnlyInline):
         # However many appointments and people: one query for the rows, one for their staff.
         return super().get_queryset(request).select_related("rebooked_as").prefetch_related("staff")
 
+    def open_actions(self, row):
+        if row.attendance == Attendance.BOOKED:
+            actions = ["rebook_appointment", "cancel_appointment"]
+            # Its outcome once its day has come (record_attendance refuses one before).
+            if row.on <= timezone.localdate():
+                actions.insert(0, "record_attendance")
+            return actions
+        return ["record_attendance"] if row.attendance == Attendance.NOT_KNOWN else []
+
     @admin.display(description="who")
     def who(self, obj):
         return ", ".join(person.full_name for person in obj.staff.all()) or "-"
@@ -174,9 +265,14 @@ class AppointmentInline(ReadOnlyInline):
         return f"{day}, {time_format(new.time)}" if new.time else day
 
 
-class UnavailabilityInline(ReadOnlyInline):
+class UnavailabilityInline(WithActionLinks):
     """Days the family could not come, which pause the clock; recorded and removed only
     through the workflow."""
+
+    row_kind = "unavailability"
+
+    def open_actions(self, row):
+        return ["remove_unavailability"]
 
     model = Unavailability
     verbose_name = "period the family was unavailable"
@@ -521,10 +617,11 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         so an action decided on this page is refused if the referral changes meanwhile."""
         if not self.has_change_permission(request, obj):
             return []
+        names = [*workflow.allowed_actions(obj), "book_appointment", "record_unavailability"]
         return [
             (ACTION_FORMS[name].title, self.action_url(obj, name) + f"?version={obj.version}")
-            for name in workflow.allowed_actions(obj)
-            if name in ACTION_FORMS
+            for name in names
+            if name in ACTION_FORMS and workflow.allowed(obj, name)
         ]
 
     # --- the workflow actions ---------------------------------------------------------------
@@ -536,6 +633,15 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 ACTION_PATH,
                 self.admin_site.admin_view(self.action_view),
                 name="{}_{}_action".format(*info),
+            ),
+            *(
+                path(
+                    f"<path:object_id>/{kind}/<int:row_id>/<str:action>/",
+                    self.admin_site.admin_view(self.action_view),
+                    {"row_kind": kind},
+                    name=f"{info[0]}_{info[1]}_{kind}_action",
+                )
+                for kind in ROWS
             ),
             *super().get_urls(),
         ]
@@ -552,7 +658,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             args=[obj.pk],
         )
 
-    def action_view(self, request, object_id, action):
+    def action_view(self, request, object_id, action, row_kind=None, row_id=None):
         """One workflow action, with the team page's own form (referrals.team.forms.triage): GET
         shows the form, POST calls the workflow through it.
 
@@ -562,7 +668,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         a page opened before the referral last changed can be checked and sent again. Opening
         an action no longer open goes back to the change page with the message.
         """
-        form_class = ACTION_FORMS.get(action)
+        form_class = (ROW_FORMS if row_kind else ACTION_FORMS).get(action)
         obj = self.get_object(request, object_id)
         if obj is None:
             record_refusal(request, self.opts.label_lower, object_id)
@@ -570,9 +676,18 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, obj):
             deny(request, obj)
+        # An appointment or a period is looked up through its referral: another's is a 404.
+        row = {}
+        if row_kind:
+            keyword, related, actions = ROWS[row_kind]
+            found = getattr(obj, related).filter(pk=row_id).first()
+            if found is None or action not in actions:
+                record_refusal(request, f"referrals.{row_kind}", row_id)
+                raise Http404
+            row = {keyword: found}
         if request.method == "POST":
             version = request.POST.get("version")
-            form = admin_action_form(form_class(request.POST, referral=obj))
+            form = admin_action_form(form_class(request.POST, referral=obj, **row))
             if form.is_valid():
                 try:
                     updated = form.apply(obj, by=request.user, version=version, request=request)
@@ -594,13 +709,14 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
             audit.record(AuditAction.VIEW, by=request.user, obj=obj, request=request)
             opened = parse_version(request.GET.get("version"))
             version = opened if opened > 0 else obj.version
-            form = admin_action_form(form_class(referral=obj))
+            form = admin_action_form(form_class(referral=obj, **row))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{form.title}: {obj.reference}",
             "opts": self.opts,
             "original": obj,
             "baby": obj.infant.full_name,
+            "row": next(iter(row.values()), None),
             "form": form,
             # An action no longer open keeps its typed text on show, without a button to send.
             "can_send": workflow.allowed(obj, action),

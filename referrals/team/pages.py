@@ -3,6 +3,7 @@ recording its views, and sending a GET of a POST-only URL back to the referral's
 
 from functools import wraps
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from imhs import audit
 from imhs.accounts.access import get_or_404
 from imhs.models import AuditAction
-from referrals.models import Referral
+from referrals.models import Appointment, Referral, Unavailability
 
 
 def find_referral(request, reference):
@@ -19,14 +20,30 @@ def find_referral(request, reference):
     if "\x00" in reference:
         # A hand-made URL ("%00"): PostgreSQL cannot even compare such text (a 500).
         raise Http404
-    referrals = Referral.objects.visible_to(request.user).select_related(
-        "infant",
-        "infant__gp_practice",
-        "referrer",
-        "review_started_by",
-        "decided_by",
-        "allocated_to",
-        "signposted_to",
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .select_related(
+            "infant",
+            "infant__gp_practice",
+            "referrer",
+            "review_started_by",
+            "decided_by",
+            "allocated_to",
+            "signposted_to",
+        )
+        .prefetch_related(
+            # The clock, the appointments and the unavailability on the page: one query each,
+            # however many there are.
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("rebooked_as").prefetch_related(
+                    "staff"
+                ),
+            ),
+            Prefetch(
+                "unavailability", queryset=Unavailability.objects.select_related("recorded_by")
+            ),
+        )
     )
     return get_or_404(request, referrals, reference=reference)
 

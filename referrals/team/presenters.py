@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.nhsuk.text import nhs_date, plural, when
+from patients.models import Carer
 from referrals import labels, presenters, waiting_times, workflow
 from referrals.assessment import OVERRIDABLE, assessment_for
 from referrals.eligibility import REVIEW, Assessment, Check
@@ -21,8 +22,8 @@ from referrals.models import (
 )
 from referrals.sections import SECTIONS
 
-# Letters are written once the team has decided: accepted or declined.
-LETTER_STATUSES = (Status.ACCEPTED, Status.DECLINED)
+# Letters are written once the team has decided (accepted, declined), and when a case closes.
+LETTER_STATUSES = (*CASE_STATUSES, Status.DECLINED, Status.CLOSED)
 LETTER_RECIPIENTS = {"referrer": "the referrer", "gp": "the GP practice"}
 
 
@@ -203,7 +204,7 @@ def decision(referral):
         )
     if referral.priority:
         rows.append(Row("Priority", referral.get_priority_display()))
-    if referral.status in (Status.ACCEPTED, Status.CLOSED):
+    if referral.status in (*CASE_STATUSES, Status.CLOSED):
         if referral.allocated_to_id:
             rows.append(
                 Row(
@@ -225,8 +226,10 @@ def decision(referral):
     if referral.closed_on:
         rows += [
             Row("Closed on", nhs_date(referral.closed_on)),
-            Row("Reason closed", referral.close_reason),
+            Row("Reason closed", referral.get_close_reason_display()),
         ]
+        if referral.close_note:
+            rows.append(Row("More about why", referral.close_note))
     return rows
 
 
@@ -523,12 +526,23 @@ def letter(referral, recipient, today):
         "decided_on": nhs_date(timezone.localdate(referral.decided_at))
         if referral.decided_at
         else "",
-        "accepted": referral.status == Status.ACCEPTED,
+        "accepted": referral.status in CASE_STATUSES,
+        "closed": _closed_for_letter(referral),
         "priority": referral.get_priority_display().lower() if referral.priority else "",
         "allocated_to": referral.allocated_to,
         "explanation": referral.decision_explanation,
         "signposted": _signpost_for_letter(referral),
         "signed_by": signed_by,
+    }
+
+
+def _closed_for_letter(referral):
+    """When and why a case closed, in plain words (never the team's private note)."""
+    if referral.status != Status.CLOSED or not referral.closed_on:
+        return None
+    return {
+        "on": nhs_date(referral.closed_on),
+        "reason": labels.CLOSE_REASON_LETTER_WORDS[referral.close_reason],
     }
 
 
@@ -539,3 +553,111 @@ def _signpost_for_letter(referral):
     if referral.signposted_other:
         return {"name": referral.signposted_other, "contact": ""}
     return None
+
+
+# --- appointments and the family's unavailability ------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """One appointment as the referral page and its own page show it."""
+
+    id: int
+    on: str
+    time: str
+    purpose: str
+    treatment: bool
+    how: str
+    where: str
+    who: list
+    attendance: str
+    tag_class: str
+    rebooked_to: str
+    url: str
+
+
+def appointment_row(referral, appointment):
+    """Read from prefetched appointments (staff and rebooked_as): no query per row."""
+    label, tag_class = labels.ATTENDANCE_TAGS[appointment.attendance]
+    rebooked = appointment.rebooked_as
+    return AppointmentRow(
+        id=appointment.pk,
+        on=nhs_date(appointment.on),
+        time=f"{appointment.time:%H:%M}" if appointment.time else "Not recorded",
+        purpose=appointment.get_purpose_display(),
+        treatment=appointment.counts_as_treatment,
+        how=appointment.get_mode_display() or "Not recorded",
+        where=appointment.location,
+        who=[f"{user.full_name} ({user.professional_group})" for user in appointment.staff.all()],
+        attendance=label,
+        tag_class=tag_class,
+        rebooked_to=f"Rebooked to {nhs_date(rebooked.on)}" if rebooked else "",
+        url=reverse("referrals:team_appointment", args=[referral.reference, appointment.pk]),
+    )
+
+
+def appointments(referral):
+    """Every appointment, oldest first, and whether one can be booked now."""
+    return {
+        "rows": [appointment_row(referral, each) for each in referral.appointments.all()],
+        "can_book": workflow.allowed(referral, "book_appointment"),
+        "book_url": reverse("referrals:team_book_appointment", args=[referral.reference]),
+    }
+
+
+def unavailability(referral):
+    can_change = workflow.allowed(referral, "remove_unavailability")
+    return [
+        {
+            "id": period.pk,
+            "start": nhs_date(period.start),
+            "end": nhs_date(period.end),
+            "reason": period.reason,
+            "recorded": f"{period.recorded_by.full_name}, {when(period.recorded_at)}",
+            "remove_url": reverse(
+                "referrals:team_remove_unavailability", args=[referral.reference, period.pk]
+            )
+            if can_change
+            else "",
+        }
+        for period in referral.unavailability.all()
+    ]
+
+
+def outcome_opens_on(appointment, today):
+    """None when what happened can be recorded now, else the day it can be."""
+    return appointment.on if appointment.on > today else None
+
+
+def appointment_letter(referral, appointment, today):
+    """Everything the appointment letter to the family says; None when there is no letter (a
+    cancelled or past appointment)."""
+    if not appointment.is_booked:
+        return None
+    infant = referral.infant
+    address = [infant.address_line_1, infant.address_line_2, infant.town, infant.postcode]
+    return {
+        "date": nhs_date(today),
+        "reference": referral.reference,
+        "baby": {
+            "name": infant.full_name,
+            "date_of_birth": nhs_date(infant.date_of_birth),
+        },
+        "address": [line for line in address if line],
+        "on": nhs_date(appointment.on),
+        "weekday": f"{appointment.on:%A}",
+        "time": f"{appointment.time:%H:%M}" if appointment.time else "",
+        "mode": appointment.mode,
+        "how": appointment.get_mode_display(),
+        "where": appointment.location,
+        "who": [user.full_name for user in appointment.staff.all()],
+    }
+
+
+def carers_with_email(referral):
+    """The baby's carers who have an email address (whom an appointment may be emailed to)."""
+    return list(
+        Carer.objects.filter(care_relationships__infant_id=referral.infant_id)
+        .exclude(email="")
+        .order_by("care_relationships__id")
+    )

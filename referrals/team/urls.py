@@ -4,12 +4,38 @@ in their body. Every page under a referral but its own is POST only, except the 
 
 from django.urls import include, path
 
-from referrals.team.views import dashboard, invitations, referral, reports
+from referrals.team.views import (
+    appointments,
+    caseloads,
+    dashboard,
+    invitations,
+    referral,
+    reports,
+    waiting_list,
+)
 
 invitation_urls = [
     path("", invitations.invite, name="team_invite"),
     path("<int:invitation_id>/resend/", invitations.resend, name="team_invite_resend"),
     path("<int:invitation_id>/revoke/", invitations.revoke, name="team_invite_revoke"),
+]
+
+appointment_urls = [
+    path("", appointments.show, name="team_appointment"),
+    path("attendance/", appointments.record_attendance, name="team_appointment_attendance"),
+    path("cancel/", appointments.cancel, name="team_appointment_cancel"),
+    path("rebook/", appointments.rebook, name="team_appointment_rebook"),
+    path("email/", appointments.email, name="team_appointment_email"),
+    path("letter/", appointments.letter, name="team_appointment_letter"),
+]
+
+unavailability_urls = [
+    path("", referral.add_unavailability, name="team_unavailability"),
+    path(
+        "<int:period_id>/remove/",
+        referral.remove_unavailability,
+        name="team_remove_unavailability",
+    ),
 ]
 
 referral_urls = [
@@ -18,6 +44,9 @@ referral_urls = [
     path("reassess/", referral.reassess, name="team_reassess"),
     path("notes/", referral.add_note, name="team_note"),
     path("letter/<slug:recipient>/", referral.letter, name="team_letter"),
+    path("appointments/book/", appointments.book, name="team_book_appointment"),
+    path("appointments/<int:appointment_id>/", include(appointment_urls)),
+    path("unavailability/", include(unavailability_urls)),
     # The workflow's actions (referrals.team.forms.triage), at their slug (last).
     path("<slug:action>/", referral.team_action, name="team_action"),
 ]
@@ -34,8 +63,17 @@ report_urls = [
     path("national-codes/", reports.codes, name="team_national_codes"),
 ]
 
+caseload_urls = [
+    path("", caseloads.member_caseload, name="team_caseload"),
+    path("reassign/", caseloads.reassign, name="team_reassign"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("waiting-list/", waiting_list.waiting_list, name="team_waiting_list"),
+    path("caseload/", caseloads.my_caseload, name="team_my_caseload"),
+    path("caseloads/", caseloads.overview, name="team_caseloads"),
+    path("caseloads/<int:user_id>/", include(caseload_urls)),
     path("reports/", include(report_urls)),
     path("referrals/<str:reference>/", include(referral_urls)),
 ]

@@ -5,6 +5,7 @@ every refused access writes an ACCESS_DENIED naming the object type and the id a
 The pages are listed as data: who asks, how, and which events the request must leave.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -19,11 +20,13 @@ from referrals.models import NationalCode, ParentInvitation, ParentViews, Referr
 from referrals.reports.extract import MAPPED
 from referrals.reports.figures import Month
 from tests.factories import (
+    AppointmentFactory,
     CareRelationshipFactory,
     ReferralFactory,
     ReferrerFactory,
     ServiceLeadFactory,
     TeamMemberFactory,
+    UnavailabilityFactory,
 )
 from tests.sign_in import sign_in
 
@@ -33,6 +36,7 @@ VIEW, CREATE, CHANGE = AuditAction.VIEW, AuditAction.CREATE, AuditAction.CHANGE
 DELETE, EXPORT, DENIED = AuditAction.DELETE, AuditAction.EXPORT, AuditAction.ACCESS_DENIED
 REFERRAL, INFANT, CARER = "referrals.referral", "patients.infant", "patients.carer"
 RELATIONSHIP, INVITATION = "patients.carerelationship", "referrals.parentinvitation"
+APPOINTMENT = "referrals.appointment"
 UNKNOWN_REFERENCE = "IMH-2026-99999"
 CARER_DATA = {
     "given_name": "Parenttest",
@@ -75,6 +79,11 @@ def w():
         other_sent=other_sent,
         other_relationship=CareRelationshipFactory(),
     )
+    # A case with an appointment today (its outcome may be recorded) and a period away.
+    world.accepted = ReferralFactory(accepted=True)
+    world.appointment = AppointmentFactory(referral=world.accepted, on=timezone.localdate())
+    world.other_appointment = AppointmentFactory()
+    world.period = UnavailabilityFactory(referral=world.accepted)
     world.sent_relationship = world.sent.infant.care_relationships.get()
     carer = world.sent_relationship.carer
     world.invitation, world.token = invitations.create(
@@ -238,6 +247,98 @@ TEAM_PAGES = [
          lambda w: [(CHANGE, INVITATION, str(w.invitation.pk)),
                     (CREATE, INVITATION, str(ParentInvitation.objects.latest("pk").pk))],
          method="post"),
+    Page("book form", "member", lambda w: team_url("team_book_appointment", w.accepted),
+         ref(VIEW, "accepted")),
+    Page("appointment booked", "member", lambda w: team_url("team_book_appointment", w.accepted),
+         ref(CHANGE, "accepted"), method="post", data=lambda w: booking(w)),
+    Page("booking with errors", "member",
+         lambda w: team_url("team_book_appointment", w.accepted), ref(VIEW, "accepted"),
+         method="post", data=lambda w: {**booking(w), "time": "25:61"}),
+    Page("appointment page", "member",
+         lambda w: team_url("team_appointment", w.accepted, w.appointment.pk),
+         ref(VIEW, "accepted")),
+    Page("attendance recorded", "member",
+         lambda w: team_url("team_appointment_attendance", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"attendance": "attended", "version": version(w.accepted)}),
+    Page("attendance with errors", "member",
+         lambda w: team_url("team_appointment_attendance", w.accepted, w.appointment.pk),
+         ref(VIEW, "accepted"), method="post", data=lambda w: {"version": version(w.accepted)}),
+    Page("appointment cancelled", "member",
+         lambda w: team_url("team_appointment_cancel", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"cancelled_by": "service", "version": version(w.accepted)}),
+    Page("appointment rebooked", "member",
+         lambda w: team_url("team_appointment_rebook", w.accepted, w.appointment.pk),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {**booking(w), "cancelled_by": "family"}),
+    Page("appointment letter", "member",
+         lambda w: team_url("team_appointment_letter", w.accepted, w.appointment.pk),
+         ref(EXPORT, "accepted")),
+    Page("appointment emailed", "member",
+         lambda w: team_url("team_appointment_email", w.accepted, w.appointment.pk),
+         ref(EXPORT, "accepted"), method="post",
+         data=lambda w: {"carer": w.accepted.infant.care_relationships.get().carer_id}),
+    Page("unavailability added", "member", lambda w: team_url("team_unavailability", w.accepted),
+         ref(CHANGE, "accepted"), method="post",
+         data=lambda w: {"start_day": "1", "start_month": "1", "start_year": "2030",
+                         "end_day": "2", "end_month": "1", "end_year": "2030",
+                         "reason": "Away", "version": version(w.accepted)}),
+    Page("unavailability with errors", "member",
+         lambda w: team_url("team_unavailability", w.accepted), ref(VIEW, "accepted"),
+         method="post", data=lambda w: {"reason": "", "version": version(w.accepted)}),
+    Page("unavailability removed", "member",
+         lambda w: team_url("team_remove_unavailability", w.accepted, w.period.pk),
+         ref(CHANGE, "accepted"), method="post", data=lambda w: {"version": version(w.accepted)}),
+]  # fmt: skip
+
+
+def booking(w):
+    on = timezone.localdate() + datetime.timedelta(days=3)
+    return {
+        "on_day": on.day,
+        "on_month": on.month,
+        "on_year": on.year,
+        "time": "10:00",
+        "purpose": "review",
+        "mode": "clinic",
+        "staff": [w.member.pk],
+        "version": version(w.accepted),
+    }
+
+
+def cases_of_member(client, w):
+    """Two accepted referrals allocated to the team member, for the reassign pages."""
+    w.cases = [
+        ReferralFactory(submitted=True, status="accepted", decided_at=timezone.now(),
+                        decided_by=w.lead, allocated_to=w.member, allocated_at=timezone.now())
+        for _ in range(2)
+    ]  # fmt: skip
+
+
+def reassigned(w):
+    return {"selected": [f"{r.reference}:{r.version}" for r in w.cases], "to": w.lead.pk}
+
+
+def caseload_url(w, name="team_caseload"):
+    return reverse(f"referrals:{name}", args=[w.member.pk])
+
+
+LIST_PAGES = [
+    Page("waiting list", "member", lambda w: reverse("referrals:team_waiting_list"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("my caseload", "member", lambda w: reverse("referrals:team_my_caseload"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("caseloads", "lead", lambda w: reverse("referrals:team_caseloads"),
+         lambda w: [(VIEW, REFERRAL, "")]),
+    Page("a member's caseload", "lead", caseload_url, lambda w: [(VIEW, REFERRAL, "")],
+         setup=cases_of_member),
+    Page("referrals reassigned", "lead", lambda w: caseload_url(w, "team_reassign"),
+         lambda w: [(CHANGE, REFERRAL, str(r.pk)) for r in w.cases], method="post",
+         data=reassigned, setup=cases_of_member),
+    Page("reassign with errors", "lead", lambda w: caseload_url(w, "team_reassign"),
+         lambda w: [(VIEW, REFERRAL, "")], method="post", data=lambda w: {"to": w.lead.pk},
+         setup=cases_of_member),
 ]  # fmt: skip
 
 
@@ -329,7 +430,7 @@ ADMIN_PAGES = [
          lambda w: admin_url(REFERRAL, "action", w.sent.pk, "start_review"), ref(VIEW, "sent")),
 ]  # fmt: skip
 
-ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + REPORT_PAGES + PARENT_PAGES + ADMIN_PAGES
+ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + REPORT_PAGES + PARENT_PAGES + ADMIN_PAGES
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
@@ -401,8 +502,19 @@ REFUSALS = [
             ("team_letter", ("referrer",), "get"),
             ("team_action", ("start_review",), "post"),
             ("team_invite", (), "post"),
+            ("team_book_appointment", (), "post"),
+            ("team_unavailability", (), "post"),
         ]
     ),
+    Refusal("another referral's appointment", "member",
+            lambda w: team_url("team_appointment", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk))),
+    Refusal("another referral's appointment cancelled", "member",
+            lambda w: team_url("team_appointment_cancel", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk)), method="post"),
+    Refusal("another referral's appointment letter", "member",
+            lambda w: team_url("team_appointment_letter", w.accepted, w.other_appointment.pk),
+            lambda w: (APPOINTMENT, str(w.other_appointment.pk))),
     Refusal("another referral's link revoked", "member",
             lambda w: team_url("team_invite_revoke", w.sent, w.other_invitation.pk),
             lambda w: (INVITATION, str(w.other_invitation.pk)), method="post"),
@@ -429,6 +541,17 @@ REFUSALS = [
             status=403),
     Refusal("a referrer on the reports", "referrer", lambda w: report_url("team_reports"),
             lambda w: ("", ""), status=403),
+    Refusal("a team member on every member's caseloads", "member",
+            lambda w: reverse("referrals:team_caseloads"), lambda w: ("", ""), status=403),
+    Refusal("a team member on another member's caseload", "member",
+            lambda w: reverse("referrals:team_caseload", args=[w.lead.pk]),
+            lambda w: ("imhs.user", str(w.lead.pk)), status=403),
+    Refusal("a team member reassigning", "member",
+            lambda w: reverse("referrals:team_reassign", args=[w.member.pk]),
+            lambda w: ("", ""), method="post", status=403),
+    Refusal("the caseload of someone not in the team", "lead",
+            lambda w: reverse("referrals:team_caseload", args=[w.referrer.pk]),
+            lambda w: ("imhs.user", str(w.referrer.pk))),
 ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from imhs.models import User
 from patients.models import Carer, CareRelationship, GPPractice
 from referrals.models import (
+    Appointment,
     InformationRequest,
     NationalCode,
     ParentInvitation,
@@ -33,9 +34,11 @@ from referrals.models import (
     Referral,
     ReferralEvent,
     TeamNote,
+    Unavailability,
 )
 from tests.factories import CareRelationshipFactory
 from tests.integration.url_catalogue import (
+    ACCEPTED_PAGE,
     ACTORS,
     LOGIN,
     OWNER,
@@ -61,10 +64,27 @@ SIGNED_IN = (L, 200, 200, 200, 200, L)
 OWN_REFERRAL = (L, 200, 404, 403, 403, L)
 REFERRER_POST_ONLY = (L, 405, 405, 403, 403, L)  # the method is refused before any lookup
 TEAM_PAGE = (L, 403, 403, 200, 200, L)
+LEAD_PAGE = (L, 403, 403, 403, 200, L)  # the team's pages for service leads only
 # The team's POST URLs under a referral answer a GET (a reload) with the referral page (issue 12
 # point 10): drawn there, or a redirect to it.
 TEAM_POST_SHOWS_PAGE = TEAM_PAGE
 TEAM_POST_TO_PAGE = (L, 403, 403, To("referrals:team_referral"), To("referrals:team_referral"), L)
+TEAM_POST_TO_APPOINTMENT = (
+    L,
+    403,
+    403,
+    To("referrals:team_appointment"),
+    To("referrals:team_appointment"),
+    L,
+)
+TEAM_POST_TO_PAGE_OF_ACCEPTED = (
+    L,
+    403,
+    403,
+    To(ACCEPTED_PAGE),
+    To(ACCEPTED_PAGE),
+    L,
+)
 # The admin: referrers are refused outright; staff as their role's permissions say.
 ADMIN_STAFF = (L, 403, 403, 200, 200, L)  # both team roles have the permission
 ADMIN_LEAD = (L, 403, 403, 403, 200, L)  # service leads only
@@ -145,6 +165,26 @@ GET_TABLE = {
     "referrals:team_invite": TEAM_POST_TO_PAGE,
     "referrals:team_invite_resend": TEAM_POST_TO_PAGE,
     "referrals:team_invite_revoke": TEAM_POST_TO_PAGE,
+    # The accepted referral's appointments: its page, the booking form and the letter; a GET of
+    # a change to one appointment goes to that appointment's page.
+    "referrals:team_book_appointment": TEAM_PAGE,
+    "referrals:team_appointment": TEAM_PAGE,
+    "referrals:team_appointment_letter": TEAM_PAGE,
+    "referrals:team_appointment_attendance": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_cancel": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_rebook": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_appointment_email": TEAM_POST_TO_APPOINTMENT,
+    "referrals:team_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
+    "referrals:team_remove_unavailability": TEAM_POST_TO_PAGE_OF_ACCEPTED,
+    # The waiting list and caseloads: the whole team; every member's caseloads (the overview)
+    # and reassigning, service leads only. A team member opens only their own caseload (the
+    # world's team member's, here; anyone else's is a 403, tests/.../team/test_caseloads.py).
+    "referrals:team_waiting_list": TEAM_PAGE,
+    "referrals:team_my_caseload": TEAM_PAGE,
+    "referrals:team_caseloads": LEAD_PAGE,
+    "referrals:team_caseload": TEAM_PAGE,
+    # POST only: a GET (a reload) goes back to the caseload.
+    "referrals:team_reassign": (L, 403, 403, 403, To("referrals:team_caseload"), L),
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -218,6 +258,8 @@ GET_TABLE = {
     "admin:patients_carerelationship_change": ADMIN_STAFF,
     # Referrals: the team triages (the action's form, GET); referrers send them, never deleted.
     "admin:referrals_referral_action": ADMIN_STAFF,
+    "admin:referrals_referral_appointment_action": ADMIN_STAFF,
+    "admin:referrals_referral_unavailability_action": ADMIN_STAFF,
     "admin:referrals_referral_changelist": ADMIN_STAFF,
     "admin:referrals_referral_add": ADMIN_NONE,
     "admin:referrals_referral_history": ADMIN_STAFF,
@@ -279,12 +321,49 @@ POST_TABLE = {
     "referrals:team_report_national": ((L, 403, 403, None, None, L), {"month": "2026-10"}),
     "referrals:team_report_extract": ((L, 403, 403, 403, None, L), {"month": "2026-10"}),
     "referrals:team_national_codes": ((L, 403, 403, 403, None, L), {"sex-0": "F"}),
+    "referrals:team_book_appointment": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "time": "10:00", "purpose": "review", "mode": "clinic"},
+    ),
+    "referrals:team_appointment_attendance": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "attendance": "attended"},
+    ),
+    "referrals:team_appointment_cancel": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "referrals:team_appointment_rebook": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "referrals:team_appointment_email": ((L, 403, 403, None, None, L), {}),
+    "referrals:team_unavailability": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "reason": "Away"},
+    ),
+    "referrals:team_remove_unavailability": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}"},
+    ),
+    "referrals:team_reassign": (
+        (L, 403, 403, 403, None, L),
+        {"selected": "{submitted.reference}:{submitted.version}", "to": "1"},
+    ),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
     "admin:referrals_referral_action": (
         (L, 403, 403, None, None, L),
         {"version": "{submitted.version}"},
+    ),
+    "admin:referrals_referral_appointment_action": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}", "cancelled_by": "family"},
+    ),
+    "admin:referrals_referral_unavailability_action": (
+        (L, 403, 403, None, None, L),
+        {"version": "{accepted.version}"},
     ),
     "admin:referrals_referral_change": ((L, 403, 403, None, None, L), {}),
     "admin:imhs_user_add": (LEAD_ONLY, {}),
@@ -306,6 +385,8 @@ POST_TABLE = {
 COUNTED = [
     Referral,
     ReferralEvent,
+    Appointment,
+    Unavailability,
     TeamNote,
     InformationRequest,
     ParentInvitation,

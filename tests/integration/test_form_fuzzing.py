@@ -28,6 +28,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, Phase, given
@@ -38,6 +39,7 @@ from referrals import invitations, workflow
 from referrals.models import SignpostService
 from referrals.team.forms.triage import FORMS
 from tests.factories import (
+    AppointmentFactory,
     CareRelationshipFactory,
     GPPracticeFactory,
     PostcodeFactory,
@@ -45,6 +47,7 @@ from tests.factories import (
     ReferrerFactory,
     ServiceLeadFactory,
     TeamMemberFactory,
+    UnavailabilityFactory,
 )
 from tests.sign_in import sign_in
 
@@ -361,7 +364,6 @@ ACTION_STATUS = {
     "decline": "in_review",
     "withdraw": "in_review",
     "allocate": "accepted",
-    "record_first_appointment": "accepted",
     "close": "accepted",
 }
 
@@ -483,6 +485,35 @@ def test_resend_and_revoke(referrer, member, name):
     fuzz_page(staff_client(member), team_page(referral), url)
 
 
+def test_book_appointment(referrer, member):
+    referral = sent(referrer, member, "accepted")
+    url = reverse("referrals:team_book_appointment", args=[referral.reference])
+    fuzz_page(staff_client(member), url)
+
+
+@pytest.mark.parametrize("name", ["attendance", "cancel", "rebook", "email"])
+def test_appointment_forms(referrer, member, name):
+    referral = sent(referrer, member, "accepted")
+    # Today: every form on its page is offered, what happened included.
+    appointment = AppointmentFactory(referral=referral, on=timezone.localdate())
+    page = reverse("referrals:team_appointment", args=[referral.reference, appointment.pk])
+    url = reverse(f"referrals:team_appointment_{name}", args=[referral.reference, appointment.pk])
+    fuzz_page(staff_client(member), page, url)
+
+
+def test_unavailability_forms(referrer, member):
+    referral = sent(referrer, member, "accepted")
+    client = staff_client(member)
+    fuzz_page(
+        client,
+        team_page(referral),
+        reverse("referrals:team_unavailability", args=[referral.reference]),
+    )
+    period = UnavailabilityFactory(referral=referral)
+    url = reverse("referrals:team_remove_unavailability", args=[referral.reference, period.pk])
+    fuzz_page(client, team_page(referral), url)
+
+
 def test_dashboard_search_and_filters(member):
     """The folded filters (a GET form) with a search typed into the address, and the search
     form (posted, then its key followed), fuzzed."""
@@ -519,6 +550,25 @@ def test_report_downloads(lead, kind):
 
 def test_national_codes(lead):
     fuzz_page(staff_client(lead), reverse("referrals:team_national_codes"))
+
+
+def test_waiting_list_filters(member):
+    fuzz_page(staff_client(member), reverse("referrals:team_waiting_list"), method="get")
+
+
+def test_reassign(member, lead):
+    for _ in range(2):
+        ReferralFactory(
+            submitted=True,
+            status="accepted",
+            decided_at=timezone.now(),
+            decided_by=lead,
+            allocated_to=member,
+            allocated_at=timezone.now(),
+        )
+    page = reverse("referrals:team_caseload", args=[member.pk])
+    url = reverse("referrals:team_reassign", args=[member.pk])
+    fuzz_page(staff_client(lead), page, url)
 
 
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())

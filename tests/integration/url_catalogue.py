@@ -32,6 +32,7 @@ from django_tasks_db.models import DBTaskResult
 from referrals import invitations
 from referrals.models import Referral, SignpostService
 from tests.factories import (
+    AppointmentFactory,
     AuditEventFactory,
     GPPracticeFactory,
     PostcodeFactory,
@@ -39,6 +40,7 @@ from tests.factories import (
     ReferrerFactory,
     ServiceLeadFactory,
     TeamMemberFactory,
+    UnavailabilityFactory,
 )
 from tests.sign_in import authenticator_for, sign_in
 
@@ -90,6 +92,11 @@ class World:
     invitation: object  # the secure link for a carer of the submitted referral's baby
     token: str
     reset_user: object  # someone who asked for a password reset (and never signed in since)
+    # The owner's accepted referral, with a booked appointment and a period the family is away:
+    # the appointment pages.
+    accepted: Referral = None
+    appointment: object = None
+    period: object = None
     admin_objects: dict = field(default_factory=dict)  # model -> an instance
     _clients: dict = field(default_factory=dict)
 
@@ -127,6 +134,14 @@ def _reference(world):
 
 def _invitation(world):
     return {**_reference(world), "invitation_id": world.invitation.pk}
+
+
+def _accepted(world):
+    return {"reference": world.accepted.reference}
+
+
+def _appointment(world):
+    return {**_accepted(world), "appointment_id": world.appointment.pk}
 
 
 def _reset(world, token=None):
@@ -168,6 +183,18 @@ URL_KWARGS = {
         "recipient": LETTER_RECIPIENT,
     },
     "referrals:team_action": lambda w: {**_reference(w), "action": TEAM_ACTION},
+    "referrals:team_book_appointment": _accepted,
+    "referrals:team_appointment": _appointment,
+    "referrals:team_appointment_attendance": _appointment,
+    "referrals:team_appointment_cancel": _appointment,
+    "referrals:team_appointment_rebook": _appointment,
+    "referrals:team_appointment_email": _appointment,
+    "referrals:team_appointment_letter": _appointment,
+    "referrals:team_unavailability": _accepted,
+    "referrals:team_remove_unavailability": lambda w: {**_accepted(w), "period_id": w.period.pk},
+    # The team member's own caseload: theirs to open, and every member's for the service lead.
+    "referrals:team_caseload": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
+    "referrals:team_reassign": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
     "admin:app_list": lambda w: {"app_label": "referrals"},
     "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
@@ -178,6 +205,16 @@ URL_KWARGS = {
     "admin:referrals_referral_action": lambda w: {
         "object_id": w.submitted.pk,
         "action": TEAM_ACTION,
+    },
+    "admin:referrals_referral_appointment_action": lambda w: {
+        "object_id": w.accepted.pk,
+        "row_id": w.appointment.pk,
+        "action": "cancel_appointment",
+    },
+    "admin:referrals_referral_unavailability_action": lambda w: {
+        "object_id": w.accepted.pk,
+        "row_id": w.period.pk,
+        "action": "remove_unavailability",
     },
 }
 
@@ -272,6 +309,9 @@ def build_world():
         token=token,
         reset_user=ReferrerFactory(last_login=timezone.now() - datetime.timedelta(days=3)),
     )
+    world.accepted = ReferralFactory(referrer=owner, accepted=True)
+    world.appointment = AppointmentFactory(referral=world.accepted, booked_by=team_member)
+    world.period = UnavailabilityFactory(referral=world.accepted, recorded_by=team_member)
     world.admin_objects = _admin_objects(world, team_member)
     return world
 
@@ -294,9 +334,14 @@ class To:
 SET_PASSWORD = "set-password"  # To() target: the token-free password reset page
 
 
+ACCEPTED_PAGE = "accepted-page"  # To() target: the accepted referral's page (appointments)
+
+
 def redirect_target(world, target):
     if target.name == SET_PASSWORD:
         return set_password_url(world)
+    if target.name == ACCEPTED_PAGE:
+        return reverse("referrals:team_referral", kwargs=_accepted(world))
     return world.url(target.name)
 
 

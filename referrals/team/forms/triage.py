@@ -94,6 +94,17 @@ def _not_before_received(form, value, message):
     return value
 
 
+def a_day_so_far(form, value, subject):
+    """`value`, a day from the referral's receipt to today: "<subject> must be ..." if not."""
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{subject} must be today or in the past", code="future")
+    return _not_before_received(
+        form,
+        value,
+        f"{subject} must be on or after the date the referral was received ({{received}})",
+    )
+
+
 class StartReviewForm(TriageForm):
     action = "start_review"
     write = staticmethod(workflow.start_review)
@@ -305,7 +316,10 @@ class CloseForm(TriageForm):
         label="Why is the case closing?",
         choices=CloseReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select why the case is closing"},
+        error_messages={
+            "required": "Select why the case is closing",
+            "invalid_choice": "Select why the case is closing",
+        },
     )
     note = _text(
         "More about why (optional)",
@@ -333,17 +347,7 @@ class CloseForm(TriageForm):
         return cleaned
 
     def clean_closed_on(self):
-        closed_on = self.cleaned_data["closed_on"]
-        if closed_on and closed_on > timezone.localdate():
-            raise forms.ValidationError(
-                "The date it closed must be today or in the past", code="future"
-            )
-        return _not_before_received(
-            self,
-            closed_on,
-            "The date it closed must be on or after the date the referral was received "
-            "({received})",
-        )
+        return a_day_so_far(self, self.cleaned_data["closed_on"], "The date it closed")
 
 
 class NoteForm(TriageForm):

@@ -18,14 +18,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
-from imhs.accounts.access import team_member_required
+from imhs.accounts.access import get_or_404, team_member_required
 from imhs.models import AuditAction
 from referrals import workflow
 from referrals.drafts import parse_version
 from referrals.team import access_log, invitation_presenters, presenters
+from referrals.team.forms.appointments import RemoveUnavailabilityForm, UnavailabilityForm
 from referrals.team.forms.invitations import InviteForm
 from referrals.team.forms.triage import FORMS, NoteForm
-from referrals.team.pages import find_referral, page_url, record_view, team_lookup
+from referrals.team.pages import (
+    find_referral,
+    get_shows_page,
+    page_url,
+    record_view,
+    team_lookup,
+)
 
 
 @dataclass(frozen=True)
@@ -65,10 +72,28 @@ def _action_panels(referral, bound=None, open_action=None):
     return panels
 
 
-def render_page(request, referral, *, bound=None, note_form=None, reassess=False, open_action=None):
+def render_page(
+    request,
+    referral,
+    *,
+    bound=None,
+    note_form=None,
+    unavailability_form=None,
+    reassess=False,
+    open_action=None,
+):
     today = timezone.localdate()
     note_form = note_form or NoteForm(referral=referral)
-    failed = next((form for form in (bound, note_form) if form is not None and form.errors), None)
+    if unavailability_form is None and workflow.allowed(referral, "record_unavailability"):
+        unavailability_form = UnavailabilityForm(referral=referral)
+    failed = next(
+        (
+            form
+            for form in (bound, note_form, unavailability_form)
+            if form is not None and form.errors
+        ),
+        None,
+    )
     eligibility = presenters.eligibility(referral, reassess=reassess, today=today)
     parents = invitation_presenters.section(referral)
     choices = parents["invite_choices"]
@@ -91,6 +116,9 @@ def render_page(request, referral, *, bound=None, note_form=None, reassess=False
             "decision": presenters.decision(referral),
             "actions": _action_panels(referral, bound, open_action),
             "letters": presenters.letter_links(referral),
+            "appointments": presenters.appointments(referral),
+            "unavailability": presenters.unavailability(referral),
+            "unavailability_form": unavailability_form,
             "information_requests": presenters.information_requests(referral),
             "notes": presenters.notes(referral),
             "note_form": note_form,
@@ -189,6 +217,43 @@ def reassess(request, reference):
         return show(request, reference)
     referral = team_lookup(request, reference, detail={"reassessed": True})
     return render_page(request, referral, reassess=True)
+
+
+@team_member_required
+@get_shows_page("unavailability")
+def add_unavailability(request, reference):
+    """A period when the family cannot come: on a refused or stale save, the page again with
+    what was typed."""
+    referral = find_referral(request, reference)
+    form = UnavailabilityForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            form.apply(
+                referral, by=request.user, version=request.POST.get("version"), request=request
+            )
+        except workflow.Conflict as conflict:
+            messages.error(request, conflict.message)
+        else:
+            messages.success(request, form.success(referral))
+            return redirect(page_url(referral, "unavailability"))
+    record_view(request, referral)
+    return render_page(request, referral, unavailability_form=form)
+
+
+@team_member_required
+@get_shows_page("unavailability")
+def remove_unavailability(request, reference, period_id):
+    referral = find_referral(request, reference)
+    period = get_or_404(request, referral.unavailability.all(), pk=period_id)
+    form = RemoveUnavailabilityForm(request.POST, referral=referral, period=period)
+    form.full_clean()
+    try:
+        form.apply(referral, by=request.user, version=request.POST.get("version"), request=request)
+    except workflow.Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, form.success(referral))
+    return redirect(page_url(referral, "unavailability"))
 
 
 @team_member_required

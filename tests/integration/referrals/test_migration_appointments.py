@@ -16,25 +16,31 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# At 0009 the old column is still there: the models (which no longer have it) write the rest.
+# At 0009 the old column is still there, and later ones not yet: the rows are written with the
+# models as they were at 0009 (the migration state's), not today's.
 SEED = """
 import datetime
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
-from tests.factories import ReferralFactory, TeamMemberFactory
+apps = MigrationExecutor(connection).loader.project_state(("referrals", "0009_appointments")).apps
+Referral = apps.get_model("referrals", "Referral")  # only referrals are rolled back
+from tests.factories import InfantFactory, TeamMemberFactory
 member = TeamMemberFactory()
 now = timezone.now()
-common = dict(submitted=True, status="accepted", decided_at=now, decided_by=member)
-past, future, none = (ReferralFactory(**common) for _ in range(3))
-closed = ReferralFactory(submitted=True, status="closed", decided_at=now, decided_by=member)
-with connection.cursor() as cursor:
-    cursor.execute("UPDATE referrals_referral SET first_appointment_on = %s WHERE id = %s",
-                   [datetime.date(2020, 5, 4), past.pk])
-    cursor.execute("UPDATE referrals_referral SET first_appointment_on = %s WHERE id = %s",
-                   [datetime.date(2999, 5, 4), future.pk])
-    cursor.execute("UPDATE referrals_referral SET close_reason = %s, closed_on = %s WHERE id = %s",
-                   ["Synthetic free text: the work with the family finished.",
-                    datetime.date(2020, 6, 1), closed.pk])
+def referral(n, status, **fields):
+    return Referral.objects.create(
+        infant_id=InfantFactory().pk, referrer_id=member.pk, status=status,
+        reference=f"IMH-2026-9{n:04d}", submitted_at=now, submitted_by_id=member.pk,
+        decided_at=now, decided_by_id=member.pk, **fields,
+    )
+past = referral(1, "accepted", first_appointment_on=datetime.date(2020, 5, 4))
+future = referral(2, "accepted", first_appointment_on=datetime.date(2999, 5, 4))
+none = referral(3, "accepted")
+closed = referral(
+    4, "closed", close_reason="Synthetic free text: the work with the family finished.",
+    closed_on=datetime.date(2020, 6, 1),
+)
 print(json.dumps({"past": past.pk, "future": future.pk, "none": none.pk, "closed": closed.pk,
                   "member": member.pk}))
 """

@@ -8,6 +8,7 @@ from django.utils import timezone
 from imhs.demo import DEMO_USERS
 from imhs.models import Role, User
 from patients import demo as patients_demo
+from patients.ages import age_in_months
 from patients.chi import chi_matches_date_of_birth, validate_chi
 from patients.models import Carer, GPPractice, Infant, Postcode
 from patients.reference_data import health_board_for
@@ -206,3 +207,11 @@ def test_the_printed_links_follow_the_site_address(settings, capsys):
     assert "Demo sign-ins at http://127.0.0.1:8123/accounts/login/" in out
     assert re.search(r"secure link \(new each run\): http://127\.0\.0\.1:8123/views/\S+/", out)
     assert ":8000" not in out
+
+
+def test_the_demo_babies_are_the_same_ages_whenever_the_demo_is_seeded():
+    for later in (datetime.date(2027, 3, 1), datetime.date(2031, 2, 28)):
+        for _given, _family, born, *_rest in patients_demo.INFANTS:
+            then = patients_demo.birthday(born, later)
+            assert later - then == patients_demo.AGES_AS_OF - born
+            assert age_in_months(then, later) < 36  # still under 3: the demo can refer them

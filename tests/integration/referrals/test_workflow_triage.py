@@ -10,7 +10,12 @@ from django.db import connection, transaction
 from imhs.models import AuditAction, AuditEvent
 from referrals import workflow
 from referrals.models import InformationRequest, Referral, ReferralEvent, Status, TeamNote
-from tests.factories import ReferralFactory, TeamMemberFactory
+from tests.factories import (
+    AppointmentFactory,
+    ReferralFactory,
+    TeamMemberFactory,
+    UnavailabilityFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +36,29 @@ def team_call(action, referral, by, **extra):
             "explanation": "Synthetic explanation for the family.",
         },
         "withdraw": {"reason": "The family moved away."},
-        "close": {"reason": "Work completed.", "closed_on": TODAY},
-        "record_first_appointment": {"on": TODAY},
+        "close": {"reason": "treatment_completed", "closed_on": TODAY},
+        "book_appointment": {
+            "on": TODAY,
+            "time": datetime.time(10),
+            "purpose": "assessment",
+            "mode": "clinic",
+            "staff": [by],
+        },
+        "rebook_appointment": {
+            "on": TODAY,
+            "time": datetime.time(11),
+            "cancelled_by": "service",
+        },
+        "cancel_appointment": {"cancelled_by": "family"},
+        "record_attendance": {"attendance": "did_not_attend"},
+        "record_unavailability": {"start": TODAY, "end": TODAY, "reason": "On holiday"},
+        "remove_unavailability": {},
     }[action]
+    if action in ("rebook_appointment", "cancel_appointment", "record_attendance"):
+        # Booked on a day that has come (the outcome may be recorded on or after it).
+        inputs["appointment"] = AppointmentFactory(referral=referral, on=TODAY)
+    if action == "remove_unavailability":
+        inputs["period"] = UnavailabilityFactory(referral=referral, start=TODAY)
     return getattr(workflow, action)(
         referral, by=by, version=referral.version, **{**inputs, **extra}
     )
@@ -66,9 +91,21 @@ ALLOWED = {
     ("withdraw", "submitted"): "withdrawn",
     ("withdraw", "in_review"): "withdrawn",
     ("withdraw", "information_requested"): "withdrawn",
+    **{
+        (action, status): status
+        for action in (
+            "allocate",
+            "book_appointment",
+            "rebook_appointment",
+            "cancel_appointment",
+            "record_attendance",
+            "record_unavailability",
+            "remove_unavailability",
+        )
+        for status in ("accepted", "in_treatment")
+    },
     ("close", "accepted"): "closed",
-    ("allocate", "accepted"): "accepted",
-    ("record_first_appointment", "accepted"): "accepted",
+    ("close", "in_treatment"): "closed",
 }
 ACTIONS = sorted({action for action, _ in ALLOWED})
 STATUSES = [
@@ -76,6 +113,7 @@ STATUSES = [
     "in_review",
     "information_requested",
     "accepted",
+    "in_treatment",
     "declined",
     "withdrawn",
     "closed",

@@ -1,4 +1,5 @@
 from patients.models import CareRelationship, Relationship
+from referrals import labels, waiting_times
 from referrals.labels import relationship_label
 
 
@@ -12,3 +13,7 @@ def test_other_is_what_the_referrer_wrote_as_written():
     other = CareRelationship(relationship=Relationship.OTHER, relationship_other="Great-Aunt")
     assert relationship_label(other) == "Great-Aunt"
     assert relationship_label(other, in_sentence=True) == "Great-Aunt"
+
+
+def test_every_wait_band_has_words():
+    assert set(labels.WAIT_BAND_LABELS) == {band for band, _most in waiting_times.BANDS}

@@ -4,7 +4,20 @@ from referrals import workflow
 from referrals.labels import ACTION_WORDS
 from referrals.notifications import REFERRAL_EMAILS
 
-SILENT = {"start_review", "close", "allocate", "record_first_appointment"}
+# Appointments and the family's unavailability change the case in place and tell nobody (an
+# appointment's email to a carer is sent from its page, by choice); treatment starts silently.
+SILENT = {
+    "start_review",
+    "close",
+    "allocate",
+    "start_treatment",
+    "book_appointment",
+    "rebook_appointment",
+    "cancel_appointment",
+    "record_attendance",
+    "record_unavailability",
+    "remove_unavailability",
+}
 
 
 def test_every_email_a_transition_sends_is_an_email_the_service_has():

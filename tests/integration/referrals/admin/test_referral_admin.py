@@ -881,3 +881,187 @@ def test_closing_from_the_admin_with_other_needs_a_note(client, team_member):
     assert response.status_code == 200
     assert "Say why the case is closing" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == Status.ACCEPTED
+
+
+# --- appointments and the family's unavailability through the admin's action pages ----------
+
+
+def row_action_url(referral, kind, row, action):
+    return reverse(f"admin:referrals_referral_{kind}_action", args=[referral.pk, row.pk, action])
+
+
+def test_the_change_page_links_each_rows_open_actions(client, team_member):
+    referral = _case(team_member)
+    past = _book(referral, team_member, TODAY - 2 * DAY)
+    future = _book(referral, team_member, TODAY + 5 * DAY)
+    workflow.record_unavailability(
+        referral,
+        by=team_member,
+        version=referral.version,
+        start=TODAY + 20 * DAY,
+        end=TODAY + 22 * DAY,
+        reason="Synthetic",
+    )
+    period = referral.unavailability.get()
+    sign_in(client, team_member)
+
+    page = client.get(change_url(referral)).content.decode()
+
+    version = f"?version={referral.version}"
+    for url in (
+        row_action_url(referral, "appointment", past, "record_attendance"),
+        row_action_url(referral, "appointment", past, "cancel_appointment"),
+        row_action_url(referral, "appointment", future, "rebook_appointment"),
+        row_action_url(referral, "unavailability", period, "remove_unavailability"),
+        action_url(referral, "book_appointment"),
+        action_url(referral, "record_unavailability"),
+    ):
+        assert escape(url + version) in page
+    # What happened at an appointment is recorded from its day on.
+    assert row_action_url(referral, "appointment", future, "record_attendance") not in page
+
+
+def test_booking_from_the_admin_goes_through_the_workflow(client, team_member):
+    referral = _case(team_member)
+    sign_in(client, team_member)
+    url = action_url(referral, "book_appointment")
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "version": referral.version,
+            **date_fields("on", TODAY + 7 * DAY),
+            "time": "09:30",
+            "purpose": "assessment",
+            "mode": "telephone",
+            "location": "",
+            "staff": [team_member.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    appointment = referral.appointments.get()
+    assert (appointment.on, appointment.time, appointment.mode) == (
+        TODAY + 7 * DAY,
+        datetime.time(9, 30),
+        "telephone",
+    )
+    assert referral.events.last().note.startswith("Booked: Assessment")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, detail__action="book_appointment"
+    ).exists()
+
+
+def test_recording_what_happened_from_the_admin_starts_treatment(client, team_member):
+    referral = _case(team_member)
+    session = _book(referral, team_member, TODAY - DAY, purpose="first_treatment")
+    sign_in(client, team_member)
+
+    response = client.post(
+        row_action_url(referral, "appointment", session, "record_attendance"),
+        {"version": referral.version, "attendance": "attended"},
+    )
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.treatment_started_on) == (Status.IN_TREATMENT, TODAY - DAY)
+
+
+def test_cancelling_and_rebooking_from_the_admin(client, team_member):
+    referral = _case(team_member)
+    first = _book(referral, team_member, TODAY + 3 * DAY)
+    second = _book(referral, team_member, TODAY + 4 * DAY)
+    sign_in(client, team_member)
+
+    client.post(
+        row_action_url(referral, "appointment", first, "cancel_appointment"),
+        {
+            "version": referral.version,
+            "cancelled_by": "family",
+            **date_fields("cancelled_on", TODAY),
+        },
+    )
+    referral.refresh_from_db()
+    client.post(
+        row_action_url(referral, "appointment", second, "rebook_appointment"),
+        {
+            "version": referral.version,
+            **date_fields("on", TODAY + 10 * DAY),
+            "time": "11:00",
+            "cancelled_by": "service",
+            **date_fields("cancelled_on", TODAY),
+            "mode": "clinic",
+            "staff": [team_member.pk],
+        },
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attendance, first.cancelled_on) == (Attendance.PATIENT_CANCELLED, TODAY)
+    assert second.attendance == Attendance.CLINIC_CANCELLED
+    assert second.rebooked_as.on == TODAY + 10 * DAY
+
+
+def test_recording_and_removing_unavailability_from_the_admin(client, team_member):
+    referral = _case(team_member)
+    sign_in(client, team_member)
+
+    client.post(
+        action_url(referral, "record_unavailability"),
+        {
+            "version": referral.version,
+            **date_fields("start", TODAY + 2 * DAY),
+            **date_fields("end", TODAY + 4 * DAY),
+            "reason": "Synthetic: family away",
+        },
+    )
+    period = referral.unavailability.get()
+    referral.refresh_from_db()
+    client.post(
+        row_action_url(referral, "unavailability", period, "remove_unavailability"),
+        {"version": referral.version},
+    )
+
+    assert not referral.unavailability.exists()
+    notes = list(referral.events.values_list("note", flat=True))
+    assert any(note.startswith("Family unavailable") for note in notes)
+    assert any(note.startswith("Removed: family unavailable") for note in notes)
+
+
+def test_a_second_outcome_from_a_stale_admin_page_is_refused_and_says_who(client, team_member):
+    referral = _case(team_member)
+    session = _book(referral, team_member, TODAY - DAY)
+    opened = referral.version
+    _attended(referral, team_member, session)
+    sign_in(client, team_member)
+
+    response = client.post(
+        row_action_url(referral, "appointment", session, "record_attendance"),
+        {"version": opened, "attendance": "did_not_attend"},
+    )
+
+    assert response.status_code == 200
+    assert "after you opened the page" in html.unescape(response.content.decode())
+    session.refresh_from_db()
+    assert session.attendance == Attendance.ATTENDED
+
+
+def test_another_referrals_appointment_or_a_wrong_action_is_not_found(client, team_member):
+    referral, other = _case(team_member), _case(team_member)
+    theirs = _book(other, team_member, TODAY + DAY)
+    sign_in(client, team_member)
+
+    assert (
+        client.get(
+            row_action_url(referral, "appointment", theirs, "cancel_appointment")
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            row_action_url(other, "appointment", theirs, "remove_unavailability")
+        ).status_code
+        == 404
+    )
+    assert client.get(row_action_url(other, "appointment", theirs, "accept")).status_code == 404

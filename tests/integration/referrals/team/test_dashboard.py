@@ -535,14 +535,14 @@ def test_a_row_shows_what_the_team_needs(team_client):
     assert row.received_on == today - datetime.timedelta(days=20)
     assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == (
         "20 days",
-        "Week 3 of 18",
+        "3 of 18 weeks",
         False,
     )
     for text in [
         "12 months",
         "Refertest Nurse",
         "Family nurse (Family Nurse Partnership)",
-        "Week 3 of 18",
+        "3 of 18 weeks",
         "For the team to look at",
         "Secure link to be sent",
         "Possible duplicate",
@@ -553,10 +553,11 @@ def test_a_row_shows_what_the_team_needs(team_client):
 
 
 def test_a_referral_past_18_weeks_is_flagged(team_client):
-    submitted(submitted_at=days_ago(7 * 18))
+    # 126 days is 18 weeks to the day: the 127th day is the first over.
+    submitted(submitted_at=days_ago(7 * 18 + 1))
     response = page(team_client)
     [row] = response.context["rows"]
-    assert (row.week_of_18, row.over_18_weeks) == ("Week 19 of 18", True)
+    assert (row.week_of_18, row.over_18_weeks) == ("19 of 18 weeks", True)
     assert "Over 18 weeks" in response.content.decode()
 
 
@@ -643,3 +644,14 @@ def test_queries_are_constant_whatever_the_number_of_referrals(
 
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(count, PAGE_SIZE)
+
+
+def test_the_accepted_queues_include_referrals_in_treatment(team_client, team_member):
+    colleague = TeamMemberFactory()
+    treated = accepted(team_member, allocated_to=colleague, status="in_treatment")
+    unallocated = accepted(team_member, status="in_treatment")
+
+    assert references(page(team_client, queue="accepted")) == [treated.reference]
+    assert references(page(team_client, queue="awaiting_allocation")) == [unallocated.reference]
+    [row] = page(team_client, queue="accepted").context["rows"]
+    assert (row.status, row.days_waiting) == ("In treatment", "Not waiting")

@@ -14,6 +14,7 @@ from imhs.nhsuk.text import nhs_date
 from patients.chi import format_chi
 from referrals import invitations, workflow
 from referrals.models import (
+    Appointment,
     InformationRequest,
     ParentViews,
     Referral,
@@ -21,7 +22,13 @@ from referrals.models import (
     Status,
     TeamNote,
 )
-from tests.factories import ReferralFactory, ReferrerFactory, TeamMemberFactory
+from tests.factories import (
+    AppointmentFactory,
+    ReferralFactory,
+    ReferrerFactory,
+    TeamMemberFactory,
+    UnavailabilityFactory,
+)
 from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +229,7 @@ def test_the_page_shows_the_parents_views_written_on_the_form(client, member):
     assert "Synthetic: we would like help with bedtimes." in text
 
 
-def test_waiting_times_show_the_received_date_days_waiting_and_a_passed_breach_date(client, member):
+def test_waiting_times_show_the_received_date_the_clock_and_a_passed_breach_date(client, member):
     received = timezone.now() - datetime.timedelta(days=130)
     referral = ReferralFactory(submitted=True, submitted_at=received)
     received_on = timezone.localdate(received)
@@ -230,49 +237,85 @@ def test_waiting_times_show_the_received_date_days_waiting_and_a_passed_breach_d
     text = flat(client.get(url(referral)))
 
     assert f"Received {nhs_date(received_on)}" in text
-    assert "Days waiting 130 days (week 19 of 18)" in text
+    assert f"Clock started {nhs_date(received_on)} (the day the referral was received)" in text
+    assert "Paused Not paused" in text
+    assert "Waiting 19 weeks adjusted (130 days); 19 weeks unadjusted (130 days)" in text
     breach = received_on + datetime.timedelta(weeks=18)
-    assert f"18 weeks ran out on {nhs_date(breach)}: breached" in text
+    assert f"18 weeks run out on {nhs_date(breach)}: breached" in text
 
 
 def test_waiting_times_of_a_new_referral_show_the_breach_date_to_come(client, member, referral):
     text = flat(client.get(url(referral)))
 
     breach = referral.received_on + datetime.timedelta(weeks=18)
-    assert "Days waiting 0 days (week 1 of 18)" in text
+    assert "Waiting 0 weeks adjusted (0 days); 0 weeks unadjusted (0 days)" in text
     assert f"18 weeks run out on {nhs_date(breach)}" in text
+    assert "breached" not in text
 
 
-def test_an_accepted_referral_shows_whether_the_first_appointment_met_the_4_and_18_weeks(
+def test_the_clock_restarts_after_a_did_not_attend_and_pauses_while_the_family_is_away(
     client, member
 ):
-    now = timezone.now()
+    today = timezone.localdate()
     referral = ReferralFactory(
-        submitted=True,
-        submitted_at=now - datetime.timedelta(days=60),
-        status=Status.ACCEPTED,
-        priority="urgent",
-        decided_at=now - datetime.timedelta(days=50),
-        decided_by=TeamMemberFactory(),
-        first_appointment_on=timezone.localdate(now) - datetime.timedelta(days=10),
+        accepted=True, submitted_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    missed = today - datetime.timedelta(days=40)
+    appointment = AppointmentFactory(referral=referral, on=missed)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        attendance="did_not_attend", outcome_by=member, outcome_at=timezone.now()
+    )
+    UnavailabilityFactory(
+        referral=referral,
+        start=today - datetime.timedelta(days=20),
+        end=today - datetime.timedelta(days=11),
     )
 
     text = flat(client.get(url(referral)))
 
+    assert (
+        f"Clock started {nhs_date(missed)} "
+        "(the family did not attend an appointment that day)" in text
+    )
+    assert "Paused 10 days (the family was unavailable)" in text
+    assert "Waiting 5 weeks adjusted (30 days); 15 weeks unadjusted (100 days)" in text
+    breach = missed + datetime.timedelta(weeks=18, days=10)
+    assert f"18 weeks run out on {nhs_date(breach)}" in text
+    assert "Did not attend" in text
+
+
+def test_treatment_started_stops_the_clock_and_shows_the_4_week_measure(client, member):
+    now = timezone.now()
+    today = timezone.localdate()
+    referral = ReferralFactory(
+        accepted=True,
+        status=Status.IN_TREATMENT,
+        submitted_at=now - datetime.timedelta(days=60),
+        decided_at=now - datetime.timedelta(days=50),
+        priority="urgent",
+    )
+    seen = today - datetime.timedelta(days=10)
+    appointment = AppointmentFactory(referral=referral, on=seen, purpose="first_treatment")
+    Appointment.objects.filter(pk=appointment.pk).update(
+        attendance="attended", outcome_by=member, outcome_at=now
+    )
+
+    text = flat(client.get(url(referral)))
+
+    assert f"Treatment started {nhs_date(seen)}" in text
+    assert "Waited 8 weeks adjusted (50 days)" in text
+    assert "18 weeks run out on" not in text
+    assert f"First appointment attended {nhs_date(seen)}" in text
     assert "First appointment within 4 weeks of acceptance No" in text
-    assert "First appointment within 18 weeks of receipt Yes" in text
-    assert "Waited 50 days from receipt to the first appointment" in text
     assert "Allocated to Awaiting allocation" in text
     assert "Priority Urgent" in text
 
 
-def test_before_the_first_appointment_the_4_and_18_week_results_are_not_known(
-    client, member, accepted
-):
+def test_before_the_first_appointment_the_4_week_result_is_not_known(client, member, accepted):
     text = flat(client.get(url(accepted)))
 
-    assert "First appointment Not recorded yet" in text
-    assert "First appointment within 4 weeks of acceptance Not known until" in text
+    assert "First appointment attended Not yet" in text
+    assert "First appointment within 4 weeks of acceptance Not known yet" in text
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -456,24 +499,15 @@ def test_withdraw_with_a_reason(client, member, in_review):
     assert "There are no actions open on a withdrawn referral." in flat(response)
 
 
-def test_record_the_first_appointment_then_close(client, member, accepted):
+def test_close_with_a_coded_reason_cancels_later_appointments(client, member, accepted):
     today = timezone.localdate()
-    act(
-        client,
-        accepted,
-        "record_first_appointment",
-        first_appointment_on_day=today.day,
-        first_appointment_on_month=today.month,
-        first_appointment_on_year=today.year,
-    )
-    accepted.refresh_from_db()
-    assert accepted.first_appointment_on == today
+    later = AppointmentFactory(referral=accepted, on=today + datetime.timedelta(days=5))
 
     response = act(
         client,
         accepted,
         "close",
-        reason="Synthetic: work finished.",
+        reason="treatment_completed",
         closed_on_day=today.day,
         closed_on_month=today.month,
         closed_on_year=today.year,
@@ -481,8 +515,49 @@ def test_record_the_first_appointment_then_close(client, member, accepted):
 
     accepted.refresh_from_db()
     assert accepted.status == Status.CLOSED
-    assert (accepted.closed_on, accepted.close_reason) == (today, "Synthetic: work finished.")
-    assert messages_of(response) == ["Referral closed."]
+    assert (accepted.closed_on, accepted.close_reason) == (today, "treatment_completed")
+    assert messages_of(response) == ["Case closed."]
+    assert "Reason closed Treatment completed" in flat(response)
+    later.refresh_from_db()
+    assert (later.attendance, later.cancelled_on) == ("clinic_cancelled", today)
+
+
+def test_close_is_refused_while_an_earlier_appointment_has_no_outcome(client, member, accepted):
+    today = timezone.localdate()
+    AppointmentFactory(referral=accepted, on=today)
+
+    response = act(
+        client,
+        accepted,
+        "close",
+        reason="moved_away",
+        closed_on_day=today.day,
+        closed_on_month=today.month,
+        closed_on_year=today.year,
+    )
+
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+    assert messages_of(response) == [
+        f"Record what happened at the appointment on {nhs_date(today)} before closing the "
+        "case. Nothing was changed."
+    ]
+
+
+def test_close_for_other_needs_a_note_kept_on_the_page(client, member, accepted):
+    today = timezone.localdate()
+    response = act(
+        client,
+        accepted,
+        "close",
+        reason="other",
+        closed_on_day=today.day,
+        closed_on_month=today.month,
+        closed_on_year=today.year,
+    )
+    assert "Say why the case is closing" in flat(response)
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
 
 
 def test_close_on_a_future_date_is_refused(client, member, accepted):
@@ -492,7 +567,7 @@ def test_close_on_a_future_date_is_refused(client, member, accepted):
         client,
         accepted,
         "close",
-        reason="Synthetic.",
+        reason="moved_away",
         closed_on_day=tomorrow.day,
         closed_on_month=tomorrow.month,
         closed_on_year=tomorrow.year,
@@ -587,13 +662,12 @@ def test_an_unknown_action_is_not_found(client, member, referral):
         "decline",
         "withdraw",
         "close",
-        "record_first_appointment",
     ],
 )
 def test_a_get_on_an_action_url_shows_the_page_with_its_form_open(client, member, action):
     """A reload (or Enter in the address bar) after a refused action: never a blank 405."""
     referral = ReferralFactory(submitted=True)
-    if action in ("allocate", "close", "record_first_appointment"):
+    if action in ("allocate", "close"):
         Referral.objects.filter(pk=referral.pk).update(
             status="accepted", decided_at=timezone.now(), decided_by=member, priority="routine"
         )

@@ -15,7 +15,6 @@ from referrals.team.forms.triage import (
     AllocateForm,
     CloseForm,
     DeclineForm,
-    FirstAppointmentForm,
     NoteForm,
     RequestInformationForm,
     StartReviewForm,
@@ -40,7 +39,7 @@ def received(days_ago):
 
 def test_there_is_a_form_for_every_action_the_page_offers():
     team_actions = {"start_review", "request_information", "accept", "decline", "allocate"}
-    team_actions |= {"record_first_appointment", "close", "withdraw"}
+    team_actions |= {"close", "withdraw"}
 
     assert set(FORMS) == team_actions
     for action, form_class in FORMS.items():
@@ -188,19 +187,30 @@ def test_withdraw_needs_a_reason():
     assert WithdrawForm({"reason": "Synthetic."}).is_valid()
 
 
-def test_close_needs_a_reason_and_a_date_not_in_the_future():
+def test_close_needs_a_coded_reason_and_a_date_not_in_the_future():
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     assert errors_of(CloseForm({"reason": ""})) == {
-        "reason": ["Enter why the referral is being closed"],
+        "reason": ["Select why the case is closing"],
         "closed_on": ["Enter the date it closed"],
     }
     assert errors_of(CloseForm({"reason": "Synthetic.", **date_data("closed_on", tomorrow)})) == {
-        "closed_on": ["The date it closed must be today or in the past"]
+        "reason": ["Select why the case is closing"],
+        "closed_on": ["The date it closed must be today or in the past"],
     }
     assert errors_of(
-        CloseForm({"reason": "Synthetic.", "closed_on_day": "3", "closed_on_year": "2026"})
+        CloseForm({"reason": "moved_away", "closed_on_day": "3", "closed_on_year": "2026"})
     ) == {"closed_on": ["The date it closed must include a month"]}
+
+
+def test_close_for_other_needs_a_note():
+    today = timezone.localdate()
+
+    assert errors_of(CloseForm({"reason": "other", **date_data("closed_on", today)})) == {
+        "note": ["Say why the case is closing"]
+    }
+    form = CloseForm({"reason": "other", "note": "Synthetic.", **date_data("closed_on", today)})
+    assert form.is_valid()
 
 
 def test_close_cannot_be_before_the_referral_was_received():
@@ -208,40 +218,15 @@ def test_close_cannot_be_before_the_referral_was_received():
     too_early = referral.received_on - datetime.timedelta(days=1)
 
     form = CloseForm(
-        {"reason": "Synthetic.", **date_data("closed_on", too_early)}, referral=referral
+        {"reason": "moved_away", **date_data("closed_on", too_early)}, referral=referral
     )
 
     [message] = errors_of(form)["closed_on"]
     assert message.startswith("The date it closed must be on or after the date the referral")
     today = timezone.localdate()
-    form = CloseForm({"reason": "Synthetic.", **date_data("closed_on", today)}, referral=referral)
+    form = CloseForm({"reason": "moved_away", **date_data("closed_on", today)}, referral=referral)
     assert form.is_valid()
-    assert form.arguments() == {"reason": "Synthetic.", "closed_on": today}
-
-
-def test_first_appointment_needs_a_date_on_or_after_receipt():
-    referral = received(days_ago=10)
-
-    assert errors_of(FirstAppointmentForm({}, referral=referral)) == {
-        "first_appointment_on": ["Enter the date of the first appointment"]
-    }
-    early = referral.received_on - datetime.timedelta(days=1)
-    form = FirstAppointmentForm(date_data("first_appointment_on", early), referral=referral)
-    assert "first_appointment_on" in errors_of(form)
-    soon = referral.received_on + datetime.timedelta(days=20)
-    form = FirstAppointmentForm(date_data("first_appointment_on", soon), referral=referral)
-    assert form.is_valid()
-    assert form.arguments() == {"on": soon}
-
-
-def test_a_recorded_first_appointment_is_offered_for_change():
-    referral = received(days_ago=30)
-    referral.first_appointment_on = referral.received_on + datetime.timedelta(days=7)
-
-    form = FirstAppointmentForm(referral=referral)
-
-    assert form.title == "Change the date of the first appointment"
-    assert form.initial["first_appointment_on"] == referral.first_appointment_on
+    assert form.arguments() == {"reason": "moved_away", "note": "", "closed_on": today}
 
 
 def test_a_note_needs_some_text():
