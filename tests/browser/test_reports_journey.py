@@ -53,7 +53,8 @@ def test_reports_journey(page, live_server, console_errors):
     lead = ServiceLeadFactory(email="reports.lead@example.org", password=PASSWORD)
     sign_in_to_the_dashboard(page, live_server, lead, PASSWORD)
 
-    page.get_by_role("navigation", name="Team pages").get_by_role("link", name="Monthly reports").click()
+    team_pages = page.get_by_role("navigation", name="Team pages")
+    team_pages.get_by_role("link", name="Monthly reports").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Monthly report:")
     check_accessible(page)
 
