@@ -38,7 +38,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -57,6 +69,7 @@ from referrals.models import (
     ParentViews,
     Referral,
     Status,
+    Unavailability,
 )
 
 ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_TREATMENT, Status.CLOSED)
@@ -393,7 +406,23 @@ def decision_tables(month):
 
 
 def with_clock(queryset):
-    return queryset.select_related(None).prefetch_related("appointments", "unavailability")
+    """Only what the clock and the waiting rules read: a waiting set can be long, and a whole
+    referral row (its answers, its stored assessment) is many times the size of these."""
+    return (
+        queryset.select_related(None)
+        .only("id", "status", "submitted_at", "decided_at", "treatment_started_on", "closed_on")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                Appointment.objects.only(
+                    "id", "referral_id", "on", "purpose", "attendance", "cancelled_on"
+                ),
+            ),
+            Prefetch(
+                "unavailability", Unavailability.objects.only("id", "referral_id", "start", "end")
+            ),
+        )
+    )
 
 
 def wait_as_of(referral, day):
