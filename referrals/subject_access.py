@@ -64,7 +64,7 @@ def start(*, infant, requested_on, by, request=None):
 
 def _locked(sar, version):
     current = (
-        SubjectAccessRequest.objects.select_for_update()
+        SubjectAccessRequest.objects.select_for_update(of=("self",))
         .select_related("produced_by", "released_by")
         .get(pk=sar.pk)
     )
