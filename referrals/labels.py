@@ -188,3 +188,11 @@ def relationship_label(relationship, *, in_sentence=False):
         return relationship.relationship_other
     label = relationship.get_relationship_display()
     return label.lower() if in_sentence else label
+
+
+# A subject access request's state (`SubjectAccessRequest.state`): words and tag.
+SUBJECT_ACCESS_TAGS = {
+    "requested": ("Requested", "nhsuk-tag--grey"),
+    "produced": ("Produced, not released", "nhsuk-tag--blue"),
+    "released": ("Released", "nhsuk-tag--green"),
+}

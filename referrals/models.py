@@ -127,6 +127,23 @@ def _queues(now):
     }
 
 
+def _same_baby(infant, *, strict):
+    """The condition on referrals for "the same baby as `infant`" (empty when nothing says)."""
+    match = Q()
+    if infant.chi_number:
+        match |= Q(infant__chi_number=infant.chi_number)
+    if infant.date_of_birth and infant.given_name.strip() and infant.family_name.strip():
+        named = Q(
+            infant__date_of_birth=infant.date_of_birth,
+            infant__given_name__iexact=infant.given_name.strip(),
+            infant__family_name__iexact=infant.family_name.strip(),
+        )
+        if strict and infant.chi_number:
+            named &= Q(infant__chi_number="")
+        match |= named
+    return match
+
+
 class ReferralQuerySet(models.QuerySet):
     def in_queue(self, key, now):
         """The referrals in the team's queue `key` (the dashboard's QUEUES)."""
@@ -173,6 +190,19 @@ class ReferralQuerySet(models.QuerySet):
             condition |= Q(infant__postcode=normalise_postcode(text))
         return self.filter(condition)
 
+    def find_subject(self, criteria):
+        """The subject access search: exact matches only, on a reference, a CHI number, or a
+        name and date of birth together (`criteria` from the lead's find form)."""
+        if "reference" in criteria:
+            return self.filter(reference=criteria["reference"])
+        if "chi" in criteria:
+            return self.filter(infant__chi_number=criteria["chi"])
+        return self.filter(
+            infant__date_of_birth=criteria["date_of_birth"],
+            infant__given_name__iexact=criteria["given_name"],
+            infant__family_name__iexact=criteria["family_name"],
+        )
+
     def drafts_of(self, user):
         return self.filter(referrer=user, status=Status.DRAFT)
 
@@ -182,19 +212,18 @@ class ReferralQuerySet(models.QuerySet):
     def possible_duplicates_of(self, referral):
         """Open referrals that may be for the same baby: the same CHI number, or the same date
         of birth and name (CHI is optional in a draft)."""
-        infant = referral.infant
-        match = Q()
-        if infant.chi_number:
-            match |= Q(infant__chi_number=infant.chi_number)
-        if infant.date_of_birth and infant.given_name.strip() and infant.family_name.strip():
-            match |= Q(
-                infant__date_of_birth=infant.date_of_birth,
-                infant__given_name__iexact=infant.given_name.strip(),
-                infant__family_name__iexact=infant.family_name.strip(),
-            )
+        match = _same_baby(referral.infant, strict=False)
         if not match:
             return self.none()
         return self.open().filter(match).exclude(pk=referral.pk)
+
+    def about_baby(self, infant):
+        """Every referral about the baby of `infant` (a subject access request's scope): the
+        same CHI number, or the same name and date of birth where one of the two records has
+        no CHI. Stricter than `possible_duplicates_of`: two records with different CHI numbers
+        are two babies, and another family's records must never reach a bundle."""
+        match = _same_baby(infant, strict=True)
+        return self.filter(match) if match else self.filter(infant=infant)
 
 
 class Referral(models.Model):
@@ -777,3 +806,82 @@ class DateOfBirthAttempt(models.Model):
 
     def __str__(self):
         return f"Date-of-birth attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubjectAccessRequest(models.Model):
+    """A request for everything held about a baby and the family (UK GDPR article 15): who
+    asked when, the bundle as produced (kept, so what was released can be shown again), the
+    items withheld and why, and who produced and who released it. Its steps are the functions
+    of `referrals.subject_access`."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    content = models.JSONField(default=dict, blank=True)
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    produced_at = models.DateTimeField(null=True, blank=True)
+    # {item key: reason}: each item withheld from the released bundle, and why.
+    redactions = models.JSONField(default=dict, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        indexes = [
+            models.Index(fields=["released_at", "requested_on"], name="referrals_sar_due_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(produced_at__isnull=True, produced_by__isnull=True)
+                | Q(produced_at__isnull=False, produced_by__isnull=False),
+                name="referrals_sar_produced_paired",
+            ),
+            # Released means produced first, and who released it.
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(
+                    released_at__isnull=False, released_by__isnull=False, produced_at__isnull=False
+                ),
+                name="referrals_sar_released_paired",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Subject access request {self.pk}"
+
+    @property
+    def due_on(self):
+        return one_month_after(self.requested_on)
+
+    @property
+    def state(self):
+        """requested, produced or released (words and tags: `labels.SUBJECT_ACCESS_TAGS`)."""
+        if self.released_at:
+            return "released"
+        return "produced" if self.produced_at else "requested"
+
+    @property
+    def is_produced(self):
+        return self.produced_at is not None
+
+    @property
+    def is_released(self):
+        return self.released_at is not None
+
+
+def one_month_after(day):
+    """The day a response is due: the same date in the next month, or that month's last day
+    when it has no such date (ICO guidance: received 31 January, due 28 or 29 February)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for last in (day.day, 30, 29, 28):
+        with contextlib.suppress(ValueError):
+            return datetime.date(year, month, min(day.day, last))
+    raise AssertionError("every month has a 28th")

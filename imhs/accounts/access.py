@@ -99,3 +99,18 @@ def _role_required(predicate):
 referrer_required = _role_required(is_referrer)
 team_member_required = _role_required(is_team)
 service_lead_required = _role_required(is_service_lead)
+
+
+def service_lead_or_404(view):
+    """For pages whose very existence is for service leads only (subject access): anyone else
+    signed in gets the 404 an unknown address gets, recorded as a refused access."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_service_lead(request.user):
+            record_refusal(request, "", "", lookup="service_lead")
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -82,6 +82,11 @@ def _what(event):
     return ": ".join(parts)
 
 
+def rows(referral):
+    """Every access to `referral` and its family's records, newest first (the bundle's copy)."""
+    return [AccessRow(who=_who(e), what=_what(e), at=e.at) for e in events_about(referral)]
+
+
 def section(referral, user):
     """The "Who has accessed this referral" section, or None for anyone but a service lead."""
     if not is_service_lead(user):

@@ -76,7 +76,7 @@ class Views:
     practical: list
 
 
-def _name(relationships, carer):
+def name_of(relationships, carer):
     relationship = relationships.get(carer.pk)
     return carer_label(relationship) if relationship else carer.full_name
 
@@ -145,7 +145,7 @@ def sent_views(views, name):
 
     return Views(
         carer=name,
-        sent=when(views.submitted_at),
+        sent=when(views.submitted_at) if views.submitted_at else "",
         answers=[Row(label, answer(field)) for field, label in VIEW_QUESTIONS],
         practical=[Row(label, answer(field)) for field, label in PRACTICAL_NEEDS],
     )
@@ -200,7 +200,7 @@ def section(referral, *, now=None):
                 item,
                 reference=referral.reference,
                 now=now,
-                name=_name(relationships, item.carer),
+                name=name_of(relationships, item.carer),
                 views=views_by_carer.get(item.carer_id),
                 latest=latest[item.carer_id] == item.pk,
                 referral_open=referral_open,
@@ -211,14 +211,14 @@ def section(referral, *, now=None):
         key=lambda views: views.submitted_at,
     )
     started = [
-        _name(relationships, views.carer)
+        name_of(relationships, views.carer)
         for views in views_by_carer.values()
         if views.saved_at and not views.submitted_at
     ]
     choices = invitable(relationships.values(), views_sent_by={v.carer_id for v in sent})
     return {
         "invitations": links,
-        "views": [sent_views(views, _name(relationships, views.carer)) for views in sent],
+        "views": [sent_views(views, name_of(relationships, views.carer)) for views in sent],
         "started": started,
         # Who may be sent a new link (the view draws the form), and the newest link so far.
         "invite_choices": choices if referral_open else [],

@@ -11,6 +11,7 @@ from referrals.team.views import (
     invitations,
     referral,
     reports,
+    subject_access,
     waiting_list,
 )
 
@@ -68,6 +69,22 @@ caseload_urls = [
     path("reassign/", caseloads.reassign, name="team_reassign"),
 ]
 
+# Service leads only. The search is posted; the path holds a reference or a request's number.
+subject_access_request_urls = [
+    path("", subject_access.show, name="team_subject_access_request"),
+    path("produce/", subject_access.produce, name="team_subject_access_produce"),
+    path("withhold/", subject_access.redact, name="team_subject_access_redact"),
+    path("release/", subject_access.release, name="team_subject_access_release"),
+    path("print/", subject_access.print_bundle, name="team_subject_access_print"),
+    path("download/", subject_access.download, name="team_subject_access_download"),
+]
+
+subject_access_urls = [
+    path("", subject_access.index, name="team_subject_access"),
+    path("new/<str:reference>/", subject_access.new, name="team_subject_access_new"),
+    path("<int:request_id>/", include(subject_access_request_urls)),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("waiting-list/", waiting_list.waiting_list, name="team_waiting_list"),
@@ -76,4 +93,5 @@ urlpatterns = [
     path("caseloads/<int:user_id>/", include(caseload_urls)),
     path("reports/", include(report_urls)),
     path("referrals/<str:reference>/", include(referral_urls)),
+    path("subject-access/", include(subject_access_urls)),
 ]

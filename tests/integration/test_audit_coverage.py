@@ -19,6 +19,15 @@ from referrals import invitations, workflow
 from referrals.models import NationalCode, ParentInvitation, ParentViews, Referral, TeamNote
 from referrals.reports.extract import MAPPED
 from referrals.reports.figures import Month
+from referrals import invitations, subject_access, workflow
+from referrals.models import (
+    ParentInvitation,
+    ParentViews,
+    Referral,
+    SubjectAccessRequest,
+    TeamNote,
+)
+from referrals.team import subject_access as bundles
 from tests.factories import (
     AppointmentFactory,
     CareRelationshipFactory,
@@ -431,6 +440,76 @@ ADMIN_PAGES = [
 ]  # fmt: skip
 
 ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + REPORT_PAGES + PARENT_PAGES + ADMIN_PAGES
+SAR = "referrals.subjectaccessrequest"
+
+
+def sar_started(client, w):
+    w.sar = subject_access.start(infant=w.sent.infant, requested_on=timezone.localdate(), by=w.lead)
+
+
+def sar_produced(client, w):
+    sar_started(client, w)
+    content, referrals = bundles.build(w.sar)
+    w.sar = subject_access.produce(
+        w.sar, by=w.lead, version=w.sar.version, content=content, referrals=referrals
+    )
+
+
+def sar_released(client, w):
+    sar_produced(client, w)
+    w.sar = subject_access.release(w.sar, by=w.lead, version=w.sar.version)
+
+
+def sar_url(step=""):
+    return lambda w: f"/team/subject-access/{w.sar.pk}/{step}"
+
+
+def sar_id(w):
+    return str(SubjectAccessRequest.objects.latest("pk").pk)
+
+
+SUBJECT_ACCESS_PAGES = [
+    Page("subject access requests", "lead", lambda w: "/team/subject-access/",
+         lambda w: [(VIEW, SAR, "")]),
+    # The babies found are recorded as viewed; the text searched for is not recorded.
+    Page("subject access search", "lead", lambda w: "/team/subject-access/",
+         lambda w: [(VIEW, REFERRAL, str(w.sent.pk)), (VIEW, SAR, "")], method="post",
+         data=lambda w: {"number": w.sent.reference}),
+    Page("subject access, start", "lead",
+         lambda w: f"/team/subject-access/new/{w.sent.reference}/",
+         lambda w: [(VIEW, REFERRAL, str(w.sent.pk))]),
+    Page("subject access started", "lead",
+         lambda w: f"/team/subject-access/new/{w.sent.reference}/",
+         lambda w: [(CREATE, SAR, sar_id(w))], method="post",
+         data=lambda w: {"requested_on_day": "1", "requested_on_month": "1",
+                         "requested_on_year": str(timezone.localdate().year)}),
+    Page("subject access request", "lead", sar_url(), lambda w: [(VIEW, SAR, sar_id(w))],
+         setup=sar_started),
+    Page("subject access bundle produced", "lead", sar_url("produce/"),
+         lambda w: [(EXPORT, REFERRAL, str(w.sent.pk)), (CHANGE, SAR, sar_id(w))],
+         method="post", data=lambda w: {"version": w.sar.version}, setup=sar_started),
+    Page("subject access items withheld", "lead", sar_url("withhold/"),
+         lambda w: [(CHANGE, SAR, sar_id(w))], method="post",
+         data=lambda w: {"version": w.sar.version, "reason": "third party",
+                         "withhold": w.sar.content["sections"][0]["items"][0]["key"]},
+         setup=sar_produced),
+    Page("subject access withholding with errors", "lead", sar_url("withhold/"),
+         lambda w: [(VIEW, SAR, sar_id(w))], method="post",
+         data=lambda w: {"version": w.sar.version,
+                         "withhold": w.sar.content["sections"][0]["items"][0]["key"]},
+         setup=sar_produced),
+    Page("subject access bundle released", "lead", sar_url("release/"),
+         lambda w: [(CHANGE, SAR, sar_id(w))], method="post",
+         data=lambda w: {"version": w.sar.version}, setup=sar_produced),
+    Page("subject access bundle printed", "lead", sar_url("print/"),
+         lambda w: [(EXPORT, SAR, sar_id(w))], setup=sar_produced),
+    Page("subject access bundle downloaded", "lead", sar_url("download/"),
+         lambda w: [(EXPORT, SAR, sar_id(w))], method="post", setup=sar_released),
+]  # fmt: skip
+
+ALL_PAGES = (
+    REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES + SUBJECT_ACCESS_PAGES
+)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
@@ -549,6 +628,11 @@ REFUSALS = [
     Refusal("a team member reassigning", "member",
             lambda w: reverse("referrals:team_reassign", args=[w.member.pk]),
             lambda w: ("", ""), method="post", status=403),
+    # Subject access: a 404 for anyone but a service lead, naming nothing.
+    Refusal("a team member on subject access", "member",
+            lambda w: "/team/subject-access/", lambda w: ("", "")),
+    Refusal("a referrer producing a bundle", "referrer",
+            lambda w: "/team/subject-access/1/produce/", lambda w: ("", ""), method="post"),
     Refusal("the caseload of someone not in the team", "lead",
             lambda w: reverse("referrals:team_caseload", args=[w.referrer.pk]),
             lambda w: ("imhs.user", str(w.referrer.pk))),

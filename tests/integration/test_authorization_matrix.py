@@ -33,6 +33,7 @@ from referrals.models import (
     ParentViews,
     Referral,
     ReferralEvent,
+    SubjectAccessRequest,
     TeamNote,
     Unavailability,
 )
@@ -65,6 +66,8 @@ OWN_REFERRAL = (L, 200, 404, 403, 403, L)
 REFERRER_POST_ONLY = (L, 405, 405, 403, 403, L)  # the method is refused before any lookup
 TEAM_PAGE = (L, 403, 403, 200, 200, L)
 LEAD_PAGE = (L, 403, 403, 403, 200, L)  # the team's pages for service leads only
+LEAD_ONLY_404 = (L, 404, 404, 404, 200, L)  # subject access: not there for anyone else
+SUBJECT_ACCESS_STEP = (L, 404, 404, 404, To("referrals:team_subject_access_request"), L)
 # The team's POST URLs under a referral answer a GET (a reload) with the referral page (issue 12
 # point 10): drawn there, or a redirect to it.
 TEAM_POST_SHOWS_PAGE = TEAM_PAGE
@@ -185,6 +188,16 @@ GET_TABLE = {
     "referrals:team_caseload": TEAM_PAGE,
     # POST only: a GET (a reload) goes back to the caseload.
     "referrals:team_reassign": (L, 403, 403, 403, To("referrals:team_caseload"), L),
+    # Subject access: service leads only, and a 404 for anyone else signed in (the pages'
+    # existence says nothing). Its POST-only steps send a GET back to the request.
+    "referrals:team_subject_access": LEAD_ONLY_404,
+    "referrals:team_subject_access_new": LEAD_ONLY_404,
+    "referrals:team_subject_access_request": LEAD_ONLY_404,
+    "referrals:team_subject_access_print": LEAD_ONLY_404,
+    "referrals:team_subject_access_produce": SUBJECT_ACCESS_STEP,
+    "referrals:team_subject_access_redact": SUBJECT_ACCESS_STEP,
+    "referrals:team_subject_access_release": SUBJECT_ACCESS_STEP,
+    "referrals:team_subject_access_download": SUBJECT_ACCESS_STEP,
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -350,6 +363,17 @@ POST_TABLE = {
         (L, 403, 403, 403, None, L),
         {"selected": "{submitted.reference}:{submitted.version}", "to": "1"},
     ),
+    **{
+        f"referrals:team_subject_access_{step}": (
+            (L, 404, 404, 404, None, L),
+            {"version": "{sar.version}"},
+        )
+        for step in ("produce", "redact", "release", "download")
+    },
+    "referrals:team_subject_access_new": (
+        (L, 404, 404, 404, None, L),
+        {"requested_on_day": "1", "requested_on_month": "1", "requested_on_year": "2026"},
+    ),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
@@ -384,6 +408,7 @@ POST_TABLE = {
 # Rows a refused POST must not add or remove (audit events and sessions do change).
 COUNTED = [
     Referral,
+    SubjectAccessRequest,
     ReferralEvent,
     Appointment,
     Unavailability,
@@ -465,7 +490,14 @@ def _state(world):
     ]
     invitation = type(world.invitation).objects.get(pk=world.invitation.pk)
     owner = type(world.users[OWNER]).objects.get(pk=world.users[OWNER].pk)
-    return counts, referrals, invitation.revoked_at, (owner.role, owner.password)
+    sar = SubjectAccessRequest.objects.get(pk=world.sar.pk)
+    return (
+        counts,
+        referrals,
+        invitation.revoked_at,
+        (owner.role, owner.password),
+        (sar.version, sar.redactions, sar.released_at),
+    )
 
 
 @pytest.mark.parametrize("area", ["site", "admin"])

@@ -35,8 +35,9 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from referrals import invitations, workflow
+from referrals import invitations, subject_access, workflow
 from referrals.models import SignpostService
+from referrals.team import subject_access as bundles
 from referrals.team.forms.triage import FORMS
 from tests.factories import (
     AppointmentFactory,
@@ -571,6 +572,29 @@ def test_reassign(member, lead):
     fuzz_page(staff_client(lead), page, url)
 
 
+def test_subject_access_search(referrer, member, lead):
+    sent(referrer, member)
+    fuzz_page(staff_client(lead), reverse("referrals:team_subject_access"))
+
+
+def test_subject_access_start(referrer, member, lead):
+    referral = sent(referrer, member)
+    fuzz_page(
+        staff_client(lead), reverse("referrals:team_subject_access_new", args=[referral.reference])
+    )
+
+
+@pytest.mark.parametrize("step", ["produce", "redact", "release"])
+def test_subject_access_steps(referrer, member, lead, step):
+    referral = sent(referrer, member)
+    sar = subject_access.start(infant=referral.infant, requested_on=timezone.localdate(), by=lead)
+    content, referrals = bundles.build(sar)
+    subject_access.produce(sar, by=lead, version=sar.version, content=content, referrals=referrals)
+    page = reverse("referrals:team_subject_access_request", args=[sar.pk])
+    url = reverse(f"referrals:team_subject_access_{step}", args=[sar.pk])
+    fuzz_page(staff_client(lead), page, url)
+
+
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())
 
 
@@ -586,16 +610,18 @@ def segment(text):
         ("member", "post", "/team/referrals/{}/accept/"),
         ("member", "post", "/team/referrals/{}/invitations/"),
         ("member", "get", "/team/referrals/{}/letter/referrer/"),
+        ("lead", "get", "/team/subject-access/new/{}/"),
         ("referrer", "post", "/referrals/{draft}/discard/{}/"),
         ("parent", "post", "/views/{}/"),
         ("parent", "get", "/views/{}/"),
     ],
 )
-def test_odd_text_in_addresses(referrer, member, draft, role, method, address):
+def test_odd_text_in_addresses(referrer, member, lead, draft, role, method, address):
     """The text parts of addresses (a referral's reference, a parent's link, a draft's page
     key) are typed by no one, but anyone can send anything there."""
     client = {
         "member": lambda: staff_client(member),
+        "lead": lambda: staff_client(lead),
         "referrer": lambda: staff_client(referrer),
         "parent": lambda: Client(raise_request_exception=True),
     }[role]()

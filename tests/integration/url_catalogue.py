@@ -30,7 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from referrals import invitations
-from referrals.models import Referral, SignpostService
+from referrals.models import Referral, SignpostService, SubjectAccessRequest
 from tests.factories import (
     AppointmentFactory,
     AuditEventFactory,
@@ -97,6 +97,8 @@ class World:
     accepted: Referral = None
     appointment: object = None
     period: object = None
+    # A subject access request about the submitted referral's baby, produced, not released.
+    sar: object = None
     admin_objects: dict = field(default_factory=dict)  # model -> an instance
     _clients: dict = field(default_factory=dict)
 
@@ -195,6 +197,18 @@ URL_KWARGS = {
     # The team member's own caseload: theirs to open, and every member's for the service lead.
     "referrals:team_caseload": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
     "referrals:team_reassign": lambda w: {"user_id": w.users[TEAM_MEMBER].pk},
+    "referrals:team_subject_access_new": _reference,
+    **dict.fromkeys(
+        (
+            "referrals:team_subject_access_request",
+            "referrals:team_subject_access_produce",
+            "referrals:team_subject_access_redact",
+            "referrals:team_subject_access_release",
+            "referrals:team_subject_access_print",
+            "referrals:team_subject_access_download",
+        ),
+        lambda w: {"request_id": w.sar.pk},
+    ),
     "admin:app_list": lambda w: {"app_label": "referrals"},
     "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
@@ -312,6 +326,16 @@ def build_world():
     world.accepted = ReferralFactory(referrer=owner, accepted=True)
     world.appointment = AppointmentFactory(referral=world.accepted, booked_by=team_member)
     world.period = UnavailabilityFactory(referral=world.accepted, recorded_by=team_member)
+    lead = users[SERVICE_LEAD]
+    world.sar = SubjectAccessRequest.objects.create(
+        infant=submitted.infant,
+        requested_on=timezone.localdate(),
+        created_by=lead,
+        created_at=timezone.now(),
+        content={"sections": []},
+        produced_by=lead,
+        produced_at=timezone.now(),
+    )
     world.admin_objects = _admin_objects(world, team_member)
     return world
 
