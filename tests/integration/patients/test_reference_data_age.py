@@ -64,7 +64,8 @@ def test_reference_data_is_current_on_the_last_day_and_stale_the_day_after(setti
     assert (ages["postcodes"].days, ages["postcodes"].stale) == (100, False)
     assert (ages["gp_practices"].days, ages["gp_practices"].stale) == (101, True)
     assert [age.data_set for age in freshness(today).stale] == ["gp_practices"]
-    assert "last imported" in ages["postcodes"].words and "(100 days ago)" in ages["postcodes"].words
+    assert "last imported" in ages["postcodes"].words
+    assert "(100 days ago)" in ages["postcodes"].words
 
 
 def test_a_data_set_never_imported_is_stale():

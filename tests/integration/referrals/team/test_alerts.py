@@ -86,7 +86,8 @@ def test_an_alert_lists_the_longest_waiting_and_says_there_are_more(settings, te
     [alert] = alerts.alerts(team_member, timezone.now())
 
     assert len(alert.rows) == alerts.LISTED
-    assert alert.more and alert.count_words == f"more than {alerts.LISTED}"
+    assert alert.more
+    assert alert.count_words == f"more than {alerts.LISTED}"
     assert alert.rows[0].days == alerts.LISTED + 2
 
 
@@ -102,12 +103,15 @@ def test_the_dashboard_shows_each_alert_with_links_days_and_constant_queries(
 
     page = client.get(reverse("referrals:dashboard")).content.decode()
 
-    assert 'data-alert="no_appointment"' in page and 'data-alert="not_reviewed"' in page
+    assert 'data-alert="no_appointment"' in page
+    assert 'data-alert="not_reviewed"' in page
     assert "Accepted 14 days ago or more with no appointment booked: 1" in page
     assert "Received 7 days ago or more and not yet reviewed: 1" in page
-    assert f'href="/team/referrals/{waiting.reference}/#appointments">{waiting.reference}</a>' in page
+    link = f'href="/team/referrals/{waiting.reference}/#appointments">{waiting.reference}</a>'
+    assert link in page
     assert f'href="/team/referrals/{unread.reference}/">{unread.reference}</a>' in page
-    assert ">15</td>" in page and ">9</td>" in page
+    assert ">15</td>" in page
+    assert ">9</td>" in page
     assert waiting.infant.full_name in page
 
     for days in range(20, 30):
