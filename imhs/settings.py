@@ -172,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "imhs.context_processors.service",
                 "patients.context_processors.catchment",
+                "patients.context_processors.reference_data",
             ],
         },
     },
@@ -496,6 +497,17 @@ PARENT_LINK_DAYS = _int("PARENT_LINK_DAYS", 14, 1)
 PARENT_LINK_WRONG_ANSWERS_ALLOWED = 4  # the 5th wrong answer locks the link
 PARENT_LINK_IP_LIMIT = _int("PARENT_LINK_IP_LIMIT", 20, 1)  # answers per IP per hour
 PARENT_SESSION_IDLE_MINUTES = 30
+
+# Pages that show eligibility warn when a reference data set was last imported more than this
+# many days ago. The Scottish Postcode Directory is published twice a year and the PHS GP
+# practice file quarterly: 200 days lets one postcode release be missed by a few weeks only.
+REFERENCE_DATA_STALE_DAYS = _int("REFERENCE_DATA_STALE_DAYS", 200, 1)
+
+# The team's alerts (the dashboard): a referral accepted this many days ago with no appointment
+# booked (the local standard is a first appointment within 4 weeks of acceptance), and one
+# received this many days ago that nobody has started to review.
+ALERT_NO_APPOINTMENT_DAYS = _int("ALERT_NO_APPOINTMENT_DAYS", 14, 1)
+ALERT_NOT_REVIEWED_DAYS = _int("ALERT_NOT_REVIEWED_DAYS", 7, 1)
 
 # Demo sign-ins (seed_demo) all share this password; refused unless DEBUG is on.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-imhs-2026")

@@ -15,11 +15,13 @@ from patients.chi import make_chi
 from patients.models import (
     Carer,
     CareRelationship,
+    DataSet,
     GPPractice,
     GPRegistration,
     Infant,
     LivesWith,
     Postcode,
+    ReferenceImport,
     Relationship,
     Sex,
 )
@@ -126,6 +128,11 @@ def seed():
         Postcode.objects.update_or_create(
             postcode=postcode,
             defaults={"health_board_code": board, "council_area_code": council},
+        )
+    # The demo's practices and postcodes stand for files imported today.
+    for data_set in DataSet:
+        ReferenceImport.objects.create(
+            data_set=data_set, imported_at=timezone.now(), counts={"demo": True}
         )
     infants = {}
     today = timezone.localdate()

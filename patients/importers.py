@@ -18,7 +18,7 @@ from imhs import audit
 from imhs.models import AuditAction
 from imhs.nhsuk.text import plural
 from patients import postcodes
-from patients.models import GPPractice, Postcode
+from patients.models import DataSet, GPPractice, Postcode, ReferenceImport
 
 GP_PRACTICE_COLUMNS = (
     "PracticeCode",
@@ -129,6 +129,15 @@ def _column_indexes(rows, required):
 def _listed(items):
     shown = ", ".join(items[:MAX_LISTED])
     return f"{shown} and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else shown
+
+
+def _record_import(data_set, result, *, by, at):
+    """The import's row in ReferenceImport, in the import's transaction: the date pages give
+    as the data set's age is the date the data changed, never one of a refused file."""
+    user = by if by is not None and by.is_authenticated else None
+    ReferenceImport.objects.create(
+        data_set=data_set, imported_at=at, imported_by=user, counts=result.counts()
+    )
 
 
 # --- GP practices --------------------------------------------------------------------------
@@ -299,6 +308,7 @@ def import_gp_practices(file, *, by=None, request=None):
             summary=summary,
             notes=tuple(notes),
         )
+        _record_import(DataSet.GP_PRACTICES, result, by=by, at=now)
         audit.record(
             AuditAction.IMPORT,
             by=by,
@@ -444,6 +454,7 @@ def import_postcodes(file, *, by=None, request=None):
             summary=summary,
             notes=tuple(notes),
         )
+        _record_import(DataSet.POSTCODES, result, by=by, at=timezone.now())
         audit.record(
             AuditAction.IMPORT,
             by=by,

@@ -5,6 +5,7 @@ Clinical records (Infant, Carer, CareRelationship) are never cascade-deleted: PR
 baby's record from vanishing with a carer's, or a practice's.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
@@ -96,6 +97,35 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
+
+
+class DataSet(models.TextChoices):
+    """The reference data sets eligibility reads, each imported from its publisher's file."""
+
+    POSTCODES = "postcodes", "Scottish Postcode Directory (postcodes)"
+    GP_PRACTICES = "gp_practices", "GP practices (Public Health Scotland)"
+
+
+class ReferenceImport(models.Model):
+    """One successful import of a reference data set: when, by whom, what it changed. The latest
+    per data set is the date pages showing eligibility give, and warn about when old (a stale
+    table can tell an eligible baby it lives outside the area: docs/safety/hazard-log.md)."""
+
+    data_set = models.CharField(max_length=20, choices=DataSet.choices)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        indexes = [
+            models.Index(fields=["data_set", "-imported_at"], name="patients_refimport_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_data_set_display()}, {self.imported_at:%Y-%m-%d}"
 
 
 class Sex(models.TextChoices):

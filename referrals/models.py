@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from patients.catchment import CATCHMENT
@@ -208,6 +208,19 @@ class ReferralQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def accepted_without_appointment(self, accepted_before):
+        """Accepted referrals (waiting for treatment) accepted before `accepted_before` with no
+        appointment booked: an alert on the team's dashboard (index referrals_decided_idx)."""
+        booked = Appointment.objects.filter(referral=OuterRef("pk"), attendance=Attendance.BOOKED)
+        return self.filter(status=Status.ACCEPTED, decided_at__lt=accepted_before).filter(
+            ~Exists(booked)
+        )
+
+    def not_reviewed(self, received_before):
+        """Referrals received before `received_before` that nobody has started to review: an
+        alert on the team's dashboard (index referrals_queue_idx)."""
+        return self.filter(status=Status.SUBMITTED, submitted_at__lt=received_before)
 
     def possible_duplicates_of(self, referral):
         """Open referrals that may be for the same baby: the same CHI number, or the same date

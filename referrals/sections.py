@@ -11,7 +11,7 @@ from django.urls import reverse
 from referrals.drafts import COMPLETED, NOT_STARTED
 from referrals.referrer.forms.about_you import AboutYouForm
 from referrals.referrer.forms.baby import BabyForm
-from referrals.referrer.forms.carers import CarersDoneForm
+from referrals.referrer.forms.carers import CarerForm, CarersDoneForm
 from referrals.referrer.forms.concerns import ConcernsForm
 from referrals.referrer.forms.consent import ConsentForm
 from referrals.referrer.forms.safety import SafetyForm
@@ -23,6 +23,13 @@ class Section:
     title: str
     form_class: type  # a SectionForm (referrals.referrer.forms): its page and its summary
     url_name: str = "referrals:section"
+    # The form whose questions the section asks, when its page's own form only confirms them
+    # (the carers are added one by one): the printable blank form reads it.
+    questions_form_class: type | None = None
+
+    @property
+    def questions(self):
+        return self.questions_form_class or self.form_class
 
     def url(self, referral):
         if self.url_name == "referrals:section":
@@ -35,7 +42,7 @@ class Section:
 
 SECTIONS = (
     Section("baby", "About the baby", BabyForm),
-    Section("carers", "Parents and carers", CarersDoneForm, "referrals:carers"),
+    Section("carers", "Parents and carers", CarersDoneForm, "referrals:carers", CarerForm),
     Section("concerns", "Your concerns", ConcernsForm),
     Section("safety", "Safety and other support", SafetyForm),
     Section("consent", "Consent and the family's views", ConsentForm),

@@ -59,6 +59,6 @@ def sign_in(client, user, *, verified=True):
 
 # A signed-in staff request costs three queries before the view runs: the session, the user and
 # the verified device. The dashboard itself makes four more, whatever the number of rows, two
-# for the page's appointments and unavailability (the clock, prefetched), and writes its audit
-# event.
-DASHBOARD_QUERIES = 10
+# for the page's appointments and unavailability (the clock, prefetched), two for its alerts
+# (referrals.team.alerts), and writes its audit event.
+DASHBOARD_QUERIES = 12

@@ -99,6 +99,8 @@ def _role_required(predicate):
 referrer_required = _role_required(is_referrer)
 team_member_required = _role_required(is_team)
 service_lead_required = _role_required(is_service_lead)
+# Pages for everyone who works with referrals (the blank paper form): referrers and the team.
+referrer_or_team_required = _role_required(lambda user: is_referrer(user) or is_team(user))
 
 
 def service_lead_or_404(view):

@@ -24,6 +24,7 @@ from imhs.accounts.access import deny, record_refusal
 from imhs.admin.mixins import AuditedAdminMixin, LabelledTabularInline
 from imhs.models import AuditAction
 from imhs.nhsuk.fields import PARTS, DateInputWidget
+from patients import reference_data
 from patients.chi import format_chi
 from referrals import presenters, workflow
 from referrals.drafts import parse_version
@@ -555,8 +556,9 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         assessment = team_presenters.stored_assessment(obj)
         if assessment is None:
             return "-"
+        ages = reference_data.freshness()
         return format_html(
-            "<ul>{}</ul>",
+            "<ul>{}</ul><p>{}</p>",
             format_html_join(
                 "",
                 "<li><strong>{}</strong> ({}): {}</li>",
@@ -564,6 +566,12 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     (row.title, row.tag_label, row.message)
                     for row in presenters.eligibility(assessment, obj)["rows"]
                 ),
+            ),
+            " ".join(
+                [
+                    *(["Warning: the reference data may be out of date."] if ages.stale else []),
+                    *(age.words for age in ages.data_sets),
+                ]
             ),
         )
 

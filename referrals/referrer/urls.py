@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from referrals.referrer.views import carers, practice, referral
+from referrals.referrer.views import carers, paper, practice, referral
 
 carer_urls = [
     path("", carers.carers, name="carers"),
@@ -27,6 +27,7 @@ referral_urls = [
 urlpatterns = [
     path("", referral.my_referrals, name="mine"),
     path("new/", referral.new, name="new"),
+    path("paper-form/", paper.paper_form, name="paper_form"),
     path("empty-drafts/delete/", referral.delete_empty_drafts, name="delete_empty_drafts"),
     path("<int:pk>/", include(referral_urls)),
 ]

@@ -107,7 +107,7 @@ def layout(page):
                 scrollWidth: document.documentElement.scrollWidth,
                 windowWidth: window.innerWidth,
                 referenceLines: references.map(a => a.getClientRects().length),
-                filtersOpen: document.querySelector('main details').open,
+                filtersOpen: document.querySelector('main details.imhs-dashboard-filters').open,
             };
         }"""
     )
@@ -135,7 +135,7 @@ def test_the_dashboard_fits_and_a_search_looks_in_every_queue(page, live_server,
     lead = ServiceLeadFactory(email="dashboard.lead@example.org", password=PASSWORD)
     moved_on = make_referrals(lead)
     sign_in(page, live_server, lead)
-    filters = page.locator("main details")
+    filters = page.locator("main details.imhs-dashboard-filters")
 
     # The New queue fits at both widths, its references on one line, the filters folded.
     for width, height in WIDTHS:

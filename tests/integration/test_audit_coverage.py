@@ -15,18 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
-from referrals import invitations, workflow
-from referrals.models import NationalCode, ParentInvitation, ParentViews, Referral, TeamNote
-from referrals.reports.extract import MAPPED
-from referrals.reports.figures import Month
 from referrals import invitations, subject_access, workflow
 from referrals.models import (
+    NationalCode,
     ParentInvitation,
     ParentViews,
     Referral,
     SubjectAccessRequest,
     TeamNote,
 )
+from referrals.reports.extract import MAPPED
+from referrals.reports.figures import Month
 from referrals.team import subject_access as bundles
 from tests.factories import (
     AppointmentFactory,

@@ -135,6 +135,8 @@ GET_TABLE = {
     # --- the referrer's pages (the owner's draft, or their sent referral) ---------------------
     "referrals:mine": (L, 200, 200, 403, 403, L),  # each referrer's own list
     "referrals:new": (L, 200, 200, 403, 403, L),
+    # The blank paper form names nobody: every referrer and the team (outages, docs/safety).
+    "referrals:paper_form": (L, 200, 200, 200, 200, L),
     # GET asks "are you sure" (or goes back to the list when there is nothing to delete).
     "referrals:delete_empty_drafts": (L, To("referrals:mine"), To("referrals:mine"), 403, 403, L),
     "referrals:detail": OWN_REFERRAL,

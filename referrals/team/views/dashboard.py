@@ -9,6 +9,7 @@ from imhs.accounts.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals.models import Referral
 from referrals.pagination import pagination
+from referrals.team import alerts
 from referrals.team import dashboard as board
 
 
@@ -47,5 +48,6 @@ def dashboard(request):
         "pagination": pagination(page, links),
         "clear_filters": board.clear_filters_href(filters, search_key),
         "can_export_audit": is_service_lead(request.user),
+        "alerts": alerts.alerts(request.user, now),
     }
     return render(request, "referrals/team/dashboard.html", context)

@@ -1,0 +1,93 @@
+"""The team's alerts: referrals that have waited too long at a step where nothing moves them
+on by itself (docs/safety/hazard-log.md, H3 and H4). Shown on the dashboard."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from imhs.nhsuk.text import plural
+from referrals.models import Referral
+from referrals.team.pages import page_url
+
+# An alert lists this many referrals, longest waiting first, and counts the rest.
+LISTED = 50
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    reference: str
+    baby_name: str
+    days: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str
+    title: str
+    rows: list
+    more: bool  # more than LISTED: the rest are not listed
+
+    @property
+    def count_words(self):
+        return f"more than {LISTED}" if self.more else str(len(self.rows))
+
+
+def start_of(day):
+    """The first moment of `day` in the service's time zone: "decided before the start of day
+    D" is "decided on or before D - 1", and compares with the indexed timestamp."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _cutoff(today, days):
+    """Before this moment is `days` days ago or more: on or before today - days."""
+    return start_of(today - datetime.timedelta(days=days - 1))
+
+
+def _rows(referrals, field, today, fragment):
+    found = list(referrals.select_related("infant").order_by(field, "pk")[: LISTED + 1])
+    rows = [
+        AlertRow(
+            reference=referral.reference,
+            baby_name=referral.infant.full_name or "Name not given",
+            days=(today - timezone.localdate(getattr(referral, field))).days,
+            url=page_url(referral, fragment),
+        )
+        for referral in found[:LISTED]
+    ]
+    return rows, len(found) > LISTED
+
+
+def alerts(user, now):
+    """The alerts with something in them (two queries however many referrals). An alert starts
+    on the Nth day: accepted (or received) N days ago or more, N from the settings."""
+    today = timezone.localdate(now)
+    visible = Referral.objects.visible_to(user)
+    no_appointment = settings.ALERT_NO_APPOINTMENT_DAYS
+    not_reviewed = settings.ALERT_NOT_REVIEWED_DAYS
+    candidates = [
+        (
+            "no_appointment",
+            f"Accepted {plural(no_appointment, 'day')} ago or more with no appointment booked",
+            visible.accepted_without_appointment(
+                start_of(today - datetime.timedelta(days=no_appointment - 1))
+            ),
+            "decided_at",
+            "appointments",
+        ),
+        (
+            "not_reviewed",
+            f"Received {plural(not_reviewed, 'day')} ago or more and not yet reviewed",
+            visible.not_reviewed(_cutoff(today, not_reviewed)),
+            "submitted_at",
+            "",
+        ),
+    ]
+    found = []
+    for key, title, referrals, field, fragment in candidates:
+        rows, more = _rows(referrals, field, today, fragment)
+        if rows:
+            found.append(Alert(key=key, title=title, rows=rows, more=more))
+    return found
