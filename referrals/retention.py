@@ -119,9 +119,9 @@ def due_on(referral, rule):
         return None
     due = shift(start, rule.period, rule.unit)
     born, closed = referral.infant.date_of_birth, referral.closed_on
-    if rule.clock_start == ClockStart.DATE_OF_BIRTH and born and closed:
-        if shift(born, 17, PeriodUnit.YEARS) <= closed:
-            due = shift(due, 1, PeriodUnit.YEARS)
+    by_birth = rule.clock_start == ClockStart.DATE_OF_BIRTH and born and closed
+    if by_birth and shift(born, 17, PeriodUnit.YEARS) <= closed:
+        due = shift(due, 1, PeriodUnit.YEARS)
     return due
 
 
@@ -161,8 +161,13 @@ def update_rule(rule, *, by, period, unit, action, request=None):
             return locked
         locked.period, locked.unit, locked.action, locked.updated_by = period, unit, action, by
         locked.save()
-        audit.record(AuditAction.CHANGE, by=by, obj=locked, request=request,
-                     detail={"kind": locked.kind, "old": old, "new": new})  # fmt: skip
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"kind": locked.kind, "old": old, "new": new},
+        )
     return locked
 
 
@@ -191,7 +196,11 @@ def apply(*, today=None, now=None, dry_run=False):
         elif kind in REFERRAL_STATUSES:
             outcome.add(rule, _referrals(rule, today, dry_run))
         elif kind in APPEND_ONLY_KINDS:
-            past = _append_only_rows(kind).filter(**{_TIME[kind]: shift(now, rule.period, rule.unit, back=True)}).count()  # fmt: skip
+            past = (
+                _append_only_rows(kind)
+                .filter(**{_TIME[kind]: shift(now, rule.period, rule.unit, back=True)})
+                .count()
+            )
             outcome.add(rule, f"{past} past their period, kept (append-only: the owner's task)")
         else:
             outcome.add(rule, f"{_operational(rule, now, dry_run)} {verb}")
@@ -305,8 +314,9 @@ def _destroy_by_rule(referral, rule, started, due, today):
 # Destroying, keeping, holding ------------------------------------------------------------------
 
 
-def destroy_referral(referral, *, by, rule, started, due, review=None, skip_locked=False,
-                     request=None):  # fmt: skip
+def destroy_referral(
+    referral, *, by, rule, started, due, review=None, skip_locked=False, request=None
+):
     """Remove the family's personal and clinical data in one transaction and write the
     register's row. `by` None: the rule's own "delete" action. Raises OnLegalHold, or Conflict
     when the referral is gone (destroyed by someone else meanwhile)."""
@@ -340,8 +350,13 @@ def destroy_referral(referral, *, by, rule, started, due, review=None, skip_lock
             destroyed_at=now,
         )
         _remove(locked, review=review, now=now, by=by)
-        audit.record(AuditAction.DELETE, by=by, obj=locked, request=request,
-                     detail={"destroyed": True, "register": record.pk, "rule": rule.kind})  # fmt: skip
+        audit.record(
+            AuditAction.DELETE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"destroyed": True, "register": record.pk, "rule": rule.kind},
+        )
     return record
 
 
@@ -381,8 +396,15 @@ def destroy_reviewed(review, *, by, request=None):
         if locked is None or locked.status != RetentionReview.State.OPEN or not locked.referral_id:
             raise Conflict("This review has already been decided.")
         rule = RetentionRule.objects.get(kind=locked.kind)
-        return destroy_referral(locked.referral, by=by, rule=rule, started=locked.clock_started_on,
-                                due=locked.due_on, review=locked, request=request)  # fmt: skip
+        return destroy_referral(
+            locked.referral,
+            by=by,
+            rule=rule,
+            started=locked.clock_started_on,
+            due=locked.due_on,
+            review=locked,
+            request=request,
+        )
 
 
 def keep_longer(review, *, by, reason, keep_until, request=None):
@@ -395,8 +417,13 @@ def keep_longer(review, *, by, reason, keep_until, request=None):
         locked.reason, locked.keep_until = reason, keep_until
         locked.decided_by, locked.decided_at = by, timezone.now()
         locked.save()
-        audit.record(AuditAction.CHANGE, by=by, obj=locked, request=request,
-                     detail={"kept_until": keep_until.isoformat()})  # fmt: skip
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"kept_until": keep_until.isoformat()},
+        )
     return locked
 
 
@@ -412,8 +439,13 @@ def place_hold(referral, *, by, reason, note="", request=None):
         hold = LegalHold.objects.create(
             referral=locked, reason=reason, note=note, set_by=by, set_at=timezone.now()
         )
-        audit.record(AuditAction.CHANGE, by=by, obj=locked, request=request,
-                     detail={"legal_hold": "placed", "hold": hold.pk, "reason": reason})  # fmt: skip
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"legal_hold": "placed", "hold": hold.pk, "reason": reason},
+        )
     return hold
 
 
@@ -425,6 +457,11 @@ def lift_hold(referral, *, by, request=None):
             raise Conflict(f"{locked.reference} is not on legal hold.")
         hold.lifted_by, hold.lifted_at = by, timezone.now()
         hold.save(update_fields=["lifted_by", "lifted_at"])
-        audit.record(AuditAction.CHANGE, by=by, obj=locked, request=request,
-                     detail={"legal_hold": "lifted", "hold": hold.pk})  # fmt: skip
+        audit.record(
+            AuditAction.CHANGE,
+            by=by,
+            obj=locked,
+            request=request,
+            detail={"legal_hold": "lifted", "hold": hold.pk},
+        )
     return hold
