@@ -43,6 +43,7 @@ from referrals.models import (
     RetentionRule,
     Status,
 )
+from referrals.retention_defaults import DEFAULTS
 
 # Which referrals each referral kind covers. An accepted referral is due only once its case is
 # closed: an open case is never destroyed, however old the baby.
@@ -147,7 +148,14 @@ def due_referrals(rule, today):
 # Rules ----------------------------------------------------------------------------------------
 
 
+def ensure_default_rules():
+    """Every kind has its rule: a missing one is added with its default (retention_defaults)."""
+    for kind, values in DEFAULTS.items():
+        RetentionRule.objects.get_or_create(kind=kind, defaults=values)
+
+
 def rules():
+    ensure_default_rules()
     return {rule.kind: rule for rule in RetentionRule.objects.all()}
 
 
@@ -349,7 +357,6 @@ def destroy_referral(
             authorised_by=by,
             destroyed_at=now,
         )
-        _remove(locked, review=review, now=now, by=by)
         audit.record(
             AuditAction.DELETE,
             by=by,
@@ -357,6 +364,7 @@ def destroy_referral(
             request=request,
             detail={"destroyed": True, "register": record.pk, "rule": rule.kind},
         )
+        _remove(locked, review=review, now=now, by=by)
     return record
 
 
