@@ -28,10 +28,13 @@ from patients.models import Carer, CareRelationship, GPPractice
 from referrals.models import (
     Appointment,
     InformationRequest,
+    LegalHold,
     ParentInvitation,
     ParentViews,
     Referral,
     ReferralEvent,
+    RetentionReview,
+    RetentionRule,
     TeamNote,
     Unavailability,
 )
@@ -174,6 +177,24 @@ GET_TABLE = {
     "referrals:team_caseload": TEAM_PAGE,
     # POST only: a GET (a reload) goes back to the caseload.
     "referrals:team_reassign": (L, 403, 403, 403, To("referrals:team_caseload"), L),
+    # Records governance (retention rules, the review queue, the register, legal holds):
+    # service leads only; the POST-only URLs send a GET (a reload) back to their page.
+    "referrals:team_retention_rules": LEAD_PAGE,
+    "referrals:team_retention_rule": LEAD_PAGE,
+    "referrals:team_retention_reviews": LEAD_PAGE,
+    "referrals:team_retention_review": LEAD_PAGE,
+    "referrals:team_retention_destroy": (
+        L,
+        403,
+        403,
+        403,
+        To("referrals:team_retention_review"),
+        L,
+    ),
+    "referrals:team_retention_keep": (L, 403, 403, 403, To("referrals:team_retention_review"), L),
+    "referrals:team_destruction_register": LEAD_PAGE,
+    "referrals:team_legal_hold": LEAD_PAGE,
+    "referrals:team_lift_legal_hold": (L, 403, 403, 403, To("referrals:team_legal_hold"), L),
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -334,6 +355,14 @@ POST_TABLE = {
         (L, 403, 403, 403, None, L),
         {"selected": "{submitted.reference}:{submitted.version}", "to": "1"},
     ),
+    "referrals:team_retention_rule": (
+        (L, 403, 403, 403, None, L),
+        {"period": "1", "unit": "days", "action": "delete"},
+    ),
+    "referrals:team_retention_destroy": ((L, 403, 403, 403, None, L), {"confirm": "yes"}),
+    "referrals:team_retention_keep": ((L, 403, 403, 403, None, L), {"reason": "Kept"}),
+    "referrals:team_legal_hold": ((L, 403, 403, 403, None, L), {"reason": "complaint"}),
+    "referrals:team_lift_legal_hold": ((L, 403, 403, 403, None, L), {}),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
@@ -382,6 +411,9 @@ COUNTED = [
     GPPractice,
     TOTPDevice,
     AccessAttempt,
+    RetentionRule,
+    RetentionReview,
+    LegalHold,
 ]
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from imhs import audit
 from imhs.accounts.access import service_lead_required
@@ -67,6 +67,8 @@ def _open_review(review_id):
 
 
 def _review_page(request, review, *, keep_form=None, destroy_form=None):
+    audit.record(AuditAction.VIEW, by=request.user, obj=review, request=request,
+                 detail={"referral": review.referral_id})  # fmt: skip
     context = {
         "review": review,
         "row": records.review_rows([review])[0],
@@ -79,10 +81,7 @@ def _review_page(request, review, *, keep_form=None, destroy_form=None):
 @service_lead_required
 @require_GET
 def review(request, review_id):
-    found = _open_review(review_id)
-    audit.record(AuditAction.VIEW, by=request.user, obj=found, request=request,
-                 detail={"referral": found.referral_id})  # fmt: skip
-    return _review_page(request, found)
+    return _review_page(request, _open_review(review_id))
 
 
 @service_lead_required
@@ -131,6 +130,7 @@ def register(request):
 
 
 def _hold_page(request, referral, form=None):
+    record_view(request, referral, detail={"page": "legal_hold"})
     context = {
         "referral": referral,
         "hold": retention.active_hold(referral),
@@ -145,7 +145,6 @@ def _hold_page(request, referral, form=None):
 def legal_hold(request, reference):
     referral = find_referral(request, reference)
     if request.method == "GET":
-        record_view(request, referral, detail={"page": "legal_hold"})
         return _hold_page(request, referral)
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
@@ -160,8 +159,10 @@ def legal_hold(request, reference):
 
 
 @service_lead_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def lift_legal_hold(request, reference):
+    if request.method == "GET":  # a reload of the POST: the hold's page
+        return redirect("referrals:team_legal_hold", reference)
     referral = find_referral(request, reference)
     try:
         retention.lift_hold(referral, by=request.user, request=request)
