@@ -403,7 +403,7 @@ def destroy_reviewed(review, *, by, request=None):
         locked = RetentionReview.objects.select_for_update().filter(pk=review.pk).first()
         if locked is None or locked.status != RetentionReview.State.OPEN or not locked.referral_id:
             raise Conflict("This review has already been decided.")
-        rule = RetentionRule.objects.get(kind=locked.kind)
+        rule = rules()[locked.kind]
         return destroy_referral(
             locked.referral,
             by=by,
