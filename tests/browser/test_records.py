@@ -16,7 +16,7 @@ from tests.factories import ReferralFactory, ServiceLeadFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "browser records passphrase"
+PASSWORD = "browser records passphrase"  # pragma: allowlist secret
 
 
 def declined_long_ago():
