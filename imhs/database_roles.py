@@ -19,8 +19,11 @@ from django.conf import settings
 from django.db import connections, transaction
 from psycopg2 import sql
 
-# Append-only by trigger (imhs 0002, referrals 0003); the app role may only add and read.
-APPEND_ONLY_TABLES = ("imhs_auditevent", "referrals_referralevent")
+# Append-only by trigger (imhs 0002, referrals 0003 and 0015); the app role may only add and
+# read. Events of a destroyed referral go only through referrals_destroy_events (ADR 0013).
+APPEND_ONLY_TABLES = ("imhs_auditevent", "referrals_referralevent", "referrals_destructionrecord")
+# Functions owned by the owner role that the app role may call (SECURITY DEFINER).
+APP_FUNCTIONS = ("referrals_destroy_events(bigint)",)
 # Django's record of applied migrations: read by `makemigrations --check`, written by the owner.
 READ_ONLY_TABLES = ("django_migrations",)
 
@@ -88,4 +91,12 @@ def grant_to_app_role(*, using, **kwargs):
                     sql.SQL(
                         "REVOKE ALL ON {table} FROM {app}; GRANT {kept} ON {table} TO {app}"
                     ).format(table=sql.Identifier(table), app=app, kept=sql.SQL(kept))
+                )
+        for function in APP_FUNCTIONS:
+            cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
+            if cursor.fetchone()[0]:
+                cursor.execute(
+                    sql.SQL("GRANT EXECUTE ON FUNCTION {function} TO {app}").format(
+                        function=sql.SQL(function), app=app
+                    )
                 )

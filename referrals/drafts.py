@@ -136,7 +136,7 @@ def delete_draft(referral, *, by, request=None):
     with transaction.atomic():
         locked = _lock_draft(referral, None)
         audit.record(AuditAction.DELETE, by=by, obj=locked, request=request)
-        _delete(locked)
+        delete_referral_and_family(locked)
 
 
 EMPTY_DRAFT_AGE = datetime.timedelta(days=1)
@@ -162,31 +162,41 @@ def delete_empty_drafts(*, by, request=None):
         for locked in empty:
             audit.record(AuditAction.DELETE, by=by, obj=locked, request=request,
                          detail={"empty": True})  # fmt: skip
-            _delete(locked)
+            delete_referral_and_family(locked)
     return len(empty)
+
+
+def stale_drafts(cutoff):
+    """Drafts untouched since `cutoff`."""
+    return Referral.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff)
 
 
 def purge_stale_drafts(*, older_than_days, now=None):
     """Delete drafts untouched for `older_than_days`; returns how many."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
+    return purge_drafts_untouched_since(cutoff, detail={"days": older_than_days})
+
+
+def purge_drafts_untouched_since(cutoff, *, detail):
+    """Delete drafts untouched since `cutoff`, each audited with `detail`; returns how many.
+    (Also the retention rule for drafts: referrals.retention.)"""
     count = 0
-    stale = Referral.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff)
-    for referral in stale.select_related("infant").iterator():
+    for referral in stale_drafts(cutoff).iterator():
         with transaction.atomic():
-            locked = Referral.objects.select_for_update(skip_locked=True).filter(
-                pk=referral.pk, status=Status.DRAFT, updated_at__lt=cutoff
-            ).first()  # fmt: skip
+            locked = stale_drafts(cutoff).select_for_update(skip_locked=True).filter(
+                pk=referral.pk
+            ).select_related("infant").first()  # fmt: skip
             if locked is None:
                 continue  # being edited right now, or already gone
-            audit.record(
-                AuditAction.DELETE, obj=locked, detail={"purged": True, "days": older_than_days}
-            )
-            _delete(locked)
+            audit.record(AuditAction.DELETE, obj=locked, detail={"purged": True, **detail})
+            delete_referral_and_family(locked)
             count += 1
     return count
 
 
-def _delete(locked):
+def delete_referral_and_family(locked):
+    """Delete the referral (locked), its baby, and each carer no other baby has. What hangs
+    under a submitted referral goes first (referrals.retention)."""
     infant = locked.infant
     carers = list(Carer.objects.filter(care_relationships__infant=infant))
     locked.professionals.all().delete()

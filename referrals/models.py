@@ -898,3 +898,177 @@ def one_month_after(day):
         with contextlib.suppress(ValueError):
             return datetime.date(year, month, min(day.day, last))
     raise AssertionError("every month has a 28th")
+
+
+# Records governance (issue 16; ADR 0013): how long each kind of record is kept, what happens
+# at the end, the review queue, legal holds and the destruction register. The rules are rows
+# (a service lead edits them); referrals.retention applies them.
+
+
+class RecordKind(models.TextChoices):
+    DRAFT = "draft", "Draft referrals"
+    DECLINED_OR_WITHDRAWN = "declined_or_withdrawn", "Declined or withdrawn referrals"
+    ACCEPTED = "accepted", "Accepted referrals, with their appointments and parents' views"
+    DOB_ATTEMPTS = "dob_attempts", "Parents' date-of-birth attempts"
+    INVITATIONS = "invitations", "Parents' invitations (secure links)"
+    TASK_RESULTS = "task_results", "Finished task results"
+    SIGN_IN_ATTEMPTS = "sign_in_attempts", "Sign-in attempts and lockouts"
+    SESSIONS = "sessions", "Sessions"
+    AUDIT_EVENTS = "audit_events", "Audit events"
+    DESTRUCTION_RECORDS = "destruction_records", "Destruction records"
+
+
+# Kinds whose records are referrals: due ones are destroyed through the register (with a
+# person's decision first when the rule says review).
+REFERRAL_KINDS = (RecordKind.DRAFT, RecordKind.DECLINED_OR_WITHDRAWN, RecordKind.ACCEPTED)
+# Append-only in the database: the application's role cannot delete them (ADR 0013), so the
+# command only reports how many are past their period.
+APPEND_ONLY_KINDS = (RecordKind.AUDIT_EVENTS, RecordKind.DESTRUCTION_RECORDS)
+
+
+class ClockStart(models.TextChoices):
+    LAST_CHANGE = "last_change", "Last change"
+    DECISION = "decision", "Decision (declined or withdrawn)"
+    CASE_CLOSURE = "case_closure", "Case closure"
+    DATE_OF_BIRTH = "date_of_birth", "Baby's date of birth"
+    CREATION = "creation", "Creation"
+    EXPIRY = "expiry", "Expiry"
+
+
+class PeriodUnit(models.TextChoices):
+    DAYS = "days", "days"
+    MONTHS = "months", "months"
+    YEARS = "years", "years"
+
+
+class RetentionAction(models.TextChoices):
+    DELETE = "delete", "Delete"
+    REVIEW = "review", "Review by a service lead first"
+
+
+class RetentionRule(models.Model):
+    """How long one kind of record is kept from when, and what happens at the end."""
+
+    kind = models.CharField(max_length=30, choices=RecordKind.choices, unique=True)
+    clock_start = models.CharField(max_length=20, choices=ClockStart.choices)
+    period = models.PositiveIntegerField()
+    unit = models.CharField(max_length=10, choices=PeriodUnit.choices)
+    action = models.CharField(max_length=10, choices=RetentionAction.choices)
+    source = models.TextField(help_text="Where the period comes from.")
+    to_be_confirmed = models.BooleanField(
+        default=True, help_text="To be confirmed by the board's records manager."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.period} {self.unit}"
+
+
+class LegalHold(models.Model):
+    """A referral that must not be destroyed while a complaint, an investigation or a request is
+    in progress. Lifted, not deleted: the history stays (until the referral itself goes)."""
+
+    class Reason(models.TextChoices):
+        COMPLAINT = "complaint", "A complaint"
+        INVESTIGATION = "investigation", "An investigation"
+        SUBJECT_ACCESS = "subject_access", "A subject access request in progress"
+        OTHER = "other", "Another legal reason"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="legal_holds")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(lifted_at__isnull=True),
+                name="referrals_one_active_hold",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Legal hold {self.pk} on {self.referral}"
+
+
+class RetentionReview(models.Model):
+    """A referral due under a "review" rule, waiting for a service lead: destroy, or keep it
+    longer (a reason and a new date). One open review per referral (the unique constraint is
+    what makes two runs of apply_retention at once queue it once)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Due for review"
+        DESTROYED = "destroyed", "Destroyed"
+        KEPT = "kept", "Kept longer"
+
+    # Kept (without the referral) once destroyed: the register holds the facts.
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    reference = models.CharField(max_length=20)
+    kind = models.CharField(max_length=30, choices=RecordKind.choices)
+    clock_started_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    keep_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="referrals_review_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status="open"),
+                name="referrals_one_open_review",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of {self.reference} due {self.due_on}"
+
+
+class DestructionRecord(models.Model):
+    """The destruction register: what was destroyed, under which rule, on whose authority.
+    No names and no clinical content: a reference, a kind and dates. Append-only (migration
+    0015), like the audit trail."""
+
+    kind = models.CharField(max_length=30, choices=RecordKind.choices)
+    reference = models.CharField(max_length=20, blank=True)
+    # The id the referral had: what the events' destruction function checks (ADR 0013).
+    referral_id = models.BigIntegerField(db_index=True)
+    received_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    clock_started_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    rule = models.CharField(max_length=200, help_text="The rule as it stood: period and clock.")
+    # None: destroyed by the rule itself (action "delete"), with nobody's decision.
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destroyed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-destroyed_at", "-id"]
+
+    def __str__(self):
+        return f"Destroyed {self.reference or self.referral_id} on {self.destroyed_at:%Y-%m-%d}"

@@ -9,6 +9,7 @@ from referrals.team.views import (
     caseloads,
     dashboard,
     invitations,
+    records,
     referral,
     reports,
     subject_access,
@@ -45,6 +46,8 @@ referral_urls = [
     path("reassess/", referral.reassess, name="team_reassess"),
     path("notes/", referral.add_note, name="team_note"),
     path("letter/<slug:recipient>/", referral.letter, name="team_letter"),
+    path("legal-hold/", records.legal_hold, name="team_legal_hold"),
+    path("legal-hold/lift/", records.lift_legal_hold, name="team_lift_legal_hold"),
     path("appointments/book/", appointments.book, name="team_book_appointment"),
     path("appointments/<int:appointment_id>/", include(appointment_urls)),
     path("unavailability/", include(unavailability_urls)),
@@ -85,6 +88,20 @@ subject_access_urls = [
     path("<int:request_id>/", include(subject_access_request_urls)),
 ]
 
+review_urls = [
+    path("", records.review, name="team_retention_review"),
+    path("destroy/", records.destroy, name="team_retention_destroy"),
+    path("keep/", records.keep, name="team_retention_keep"),
+]
+
+records_urls = [
+    path("retention/", records.rules, name="team_retention_rules"),
+    path("retention/<slug:kind>/", records.rule, name="team_retention_rule"),
+    path("reviews/", records.reviews, name="team_retention_reviews"),
+    path("reviews/<int:review_id>/", include(review_urls)),
+    path("register/", records.register, name="team_destruction_register"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("waiting-list/", waiting_list.waiting_list, name="team_waiting_list"),
@@ -92,6 +109,7 @@ urlpatterns = [
     path("caseloads/", caseloads.overview, name="team_caseloads"),
     path("caseloads/<int:user_id>/", include(caseload_urls)),
     path("reports/", include(report_urls)),
+    path("records/", include(records_urls)),
     path("referrals/<str:reference>/", include(referral_urls)),
     path("subject-access/", include(subject_access_urls)),
 ]

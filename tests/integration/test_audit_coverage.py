@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
-from referrals import invitations, subject_access, workflow
+from referrals import invitations, retention, subject_access, workflow
 from referrals.models import (
     NationalCode,
     ParentInvitation,
     ParentViews,
     Referral,
+    RetentionReview,
+    RetentionRule,
     SubjectAccessRequest,
     TeamNote,
 )
@@ -509,6 +511,75 @@ SUBJECT_ACCESS_PAGES = [
 ALL_PAGES = (
     REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES + SUBJECT_ACCESS_PAGES
 )
+RULE, REVIEW = "referrals.retentionrule", "referrals.retentionreview"
+
+
+def due_for_review(client, w):
+    """The declined referral, on the review queue; the retention rules in place."""
+    retention.ensure_default_rules()
+    w.rule = RetentionRule.objects.get(kind="declined_or_withdrawn")
+    w.review = RetentionReview.objects.create(
+        referral=w.declined, reference=w.declined.reference, kind="declined_or_withdrawn",
+        clock_started_on=timezone.localdate(), due_on=timezone.localdate(),
+        created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def review_url(name):
+    return lambda w: reverse(f"referrals:{name}", args=[w.review.pk])
+
+
+def hold_url(name):
+    return lambda w: reverse(f"referrals:{name}", args=[w.declined.reference])
+
+
+def on_hold(client, w):
+    due_for_review(client, w)
+    retention.place_hold(w.declined, by=w.lead, reason="complaint")
+
+
+RECORDS_PAGES = [
+    Page("retention rules", "lead", lambda w: reverse("referrals:team_retention_rules"),
+         lambda w: [(VIEW, RULE, "")]),
+    Page("a retention rule", "lead",
+         lambda w: reverse("referrals:team_retention_rule", args=["declined_or_withdrawn"]),
+         lambda w: [(VIEW, RULE, str(w.rule.pk))], setup=due_for_review),
+    Page("a retention rule changed", "lead",
+         lambda w: reverse("referrals:team_retention_rule", args=["declined_or_withdrawn"]),
+         lambda w: [(CHANGE, RULE, str(w.rule.pk))], method="post", setup=due_for_review,
+         data=lambda w: {"period": "4", "unit": "years", "action": "review"}),
+    Page("the review queue", "lead", lambda w: reverse("referrals:team_retention_reviews"),
+         lambda w: [(VIEW, REVIEW, "")], setup=due_for_review),
+    Page("a record due for review", "lead", review_url("team_retention_review"),
+         lambda w: [(VIEW, REVIEW, str(w.review.pk))], setup=due_for_review),
+    Page("a record kept longer", "lead", review_url("team_retention_keep"),
+         lambda w: [(CHANGE, REVIEW, str(w.review.pk))], method="post", setup=due_for_review,
+         data=lambda w: {"reason": "Kept", "keep_until_day": "1", "keep_until_month": "1",
+                         "keep_until_year": "2040"}),
+    Page("keep longer with errors", "lead", review_url("team_retention_keep"),
+         lambda w: [(VIEW, REVIEW, str(w.review.pk))], method="post", setup=due_for_review,
+         data=lambda w: {"reason": ""}),
+    Page("a record destroyed", "lead", review_url("team_retention_destroy"),
+         ref(DELETE, "declined"), method="post", setup=due_for_review,
+         data=lambda w: {"confirm": "yes"}),
+    Page("destroy not confirmed", "lead", review_url("team_retention_destroy"),
+         lambda w: [(VIEW, REVIEW, str(w.review.pk))], method="post", setup=due_for_review),
+    Page("destroy refused on legal hold", "lead", review_url("team_retention_destroy"),
+         lambda w: [(VIEW, REVIEW, str(w.review.pk))], method="post", setup=on_hold,
+         data=lambda w: {"confirm": "yes"}),
+    Page("the destruction register", "lead",
+         lambda w: reverse("referrals:team_destruction_register"),
+         lambda w: [(VIEW, "referrals.destructionrecord", "")]),
+    Page("legal hold", "lead", hold_url("team_legal_hold"), ref(VIEW, "declined")),
+    Page("legal hold placed", "lead", hold_url("team_legal_hold"), ref(CHANGE, "declined"),
+         method="post", data=lambda w: {"reason": "complaint"}),
+    Page("legal hold with errors", "lead", hold_url("team_legal_hold"), ref(VIEW, "declined"),
+         method="post"),
+    Page("legal hold lifted", "lead", hold_url("team_lift_legal_hold"), ref(CHANGE, "declined"),
+         method="post", setup=on_hold),
+]  # fmt: skip
+
+ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES + RECORDS_PAGES
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)
@@ -632,6 +703,10 @@ REFUSALS = [
             lambda w: "/team/subject-access/", lambda w: ("", "")),
     Refusal("a referrer producing a bundle", "referrer",
             lambda w: "/team/subject-access/1/produce/", lambda w: ("", ""), method="post"),
+    Refusal("a team member on the review queue", "member",
+            lambda w: reverse("referrals:team_retention_reviews"), lambda w: ("", ""), status=403),
+    Refusal("a team member placing a legal hold", "member", hold_url("team_legal_hold"),
+            lambda w: (REFERRAL, w.declined.reference), method="post", status=403),
     Refusal("the caseload of someone not in the team", "lead",
             lambda w: reverse("referrals:team_caseload", args=[w.referrer.pk]),
             lambda w: ("imhs.user", str(w.referrer.pk))),

@@ -28,11 +28,14 @@ from patients.models import Carer, CareRelationship, GPPractice
 from referrals.models import (
     Appointment,
     InformationRequest,
+    LegalHold,
     NationalCode,
     ParentInvitation,
     ParentViews,
     Referral,
     ReferralEvent,
+    RetentionReview,
+    RetentionRule,
     SubjectAccessRequest,
     TeamNote,
     Unavailability,
@@ -200,6 +203,24 @@ GET_TABLE = {
     "referrals:team_subject_access_redact": SUBJECT_ACCESS_STEP,
     "referrals:team_subject_access_release": SUBJECT_ACCESS_STEP,
     "referrals:team_subject_access_download": SUBJECT_ACCESS_STEP,
+    # Records governance (retention rules, the review queue, the register, legal holds):
+    # service leads only; the POST-only URLs send a GET (a reload) back to their page.
+    "referrals:team_retention_rules": LEAD_PAGE,
+    "referrals:team_retention_rule": LEAD_PAGE,
+    "referrals:team_retention_reviews": LEAD_PAGE,
+    "referrals:team_retention_review": LEAD_PAGE,
+    "referrals:team_retention_destroy": (
+        L,
+        403,
+        403,
+        403,
+        To("referrals:team_retention_review"),
+        L,
+    ),
+    "referrals:team_retention_keep": (L, 403, 403, 403, To("referrals:team_retention_review"), L),
+    "referrals:team_destruction_register": LEAD_PAGE,
+    "referrals:team_legal_hold": LEAD_PAGE,
+    "referrals:team_lift_legal_hold": (L, 403, 403, 403, To("referrals:team_legal_hold"), L),
     # --- the admin ----------------------------------------------------------------------------
     "admin:index": ADMIN_STAFF,
     "admin:app_list": ADMIN_STAFF,  # the "referrals" app, which both staff roles see
@@ -376,6 +397,14 @@ POST_TABLE = {
         (L, 404, 404, 404, None, L),
         {"requested_on_day": "1", "requested_on_month": "1", "requested_on_year": "2026"},
     ),
+    "referrals:team_retention_rule": (
+        (L, 403, 403, 403, None, L),
+        {"period": "1", "unit": "days", "action": "delete"},
+    ),
+    "referrals:team_retention_destroy": ((L, 403, 403, 403, None, L), {"confirm": "yes"}),
+    "referrals:team_retention_keep": ((L, 403, 403, 403, None, L), {"reason": "Kept"}),
+    "referrals:team_legal_hold": ((L, 403, 403, 403, None, L), {"reason": "complaint"}),
+    "referrals:team_lift_legal_hold": ((L, 403, 403, 403, None, L), {}),
     # Nobody but the parent session reaches the form: the closed page, changing nothing.
     "parents:views": ((404, 404, 404, 404, 404, None), {"check": ""}),
     "parents:check": ((404, 404, 404, 404, 404, None), {"send": ""}),
@@ -426,6 +455,9 @@ COUNTED = [
     TOTPDevice,
     AccessAttempt,
     NationalCode,
+    RetentionRule,
+    RetentionReview,
+    LegalHold,
 ]
 
 

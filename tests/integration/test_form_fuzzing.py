@@ -35,8 +35,8 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from referrals import invitations, subject_access, workflow
-from referrals.models import SignpostService
+from referrals import invitations, retention, subject_access, workflow
+from referrals.models import RetentionReview, SignpostService
 from referrals.team import subject_access as bundles
 from referrals.team.forms.triage import FORMS
 from tests.factories import (
@@ -593,6 +593,33 @@ def test_subject_access_steps(referrer, member, lead, step):
     page = reverse("referrals:team_subject_access_request", args=[sar.pk])
     url = reverse(f"referrals:team_subject_access_{step}", args=[sar.pk])
     fuzz_page(staff_client(lead), page, url)
+
+
+def test_retention_rule(lead):
+    retention.ensure_default_rules()
+    for kind in ("declined_or_withdrawn", "sessions"):
+        fuzz_page(staff_client(lead), reverse("referrals:team_retention_rule", args=[kind]))
+
+
+def test_review_keep_longer_and_destroy(lead):
+    referral = ReferralFactory(declined=True)
+    review = RetentionReview.objects.create(
+        referral=referral,
+        reference=referral.reference,
+        kind="declined_or_withdrawn",
+        clock_started_on=timezone.localdate(),
+        due_on=timezone.localdate(),
+        created_at=timezone.now(),
+    )
+    client = staff_client(lead)
+    page = reverse("referrals:team_retention_review", args=[review.pk])
+    for name in ("team_retention_keep", "team_retention_destroy"):
+        fuzz_page(client, page, reverse(f"referrals:{name}", args=[review.pk]))
+
+
+def test_legal_hold(lead):
+    referral = ReferralFactory(declined=True)
+    fuzz_page(staff_client(lead), reverse("referrals:team_legal_hold", args=[referral.reference]))
 
 
 path_parts = st.one_of(odd, long_text, numbers, dates, any_text).filter(lambda text: text.strip())

@@ -30,7 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from referrals import invitations
-from referrals.models import Referral, SignpostService, SubjectAccessRequest
+from referrals.models import Referral, RetentionReview, SignpostService, SubjectAccessRequest
 from tests.factories import (
     AppointmentFactory,
     AuditEventFactory,
@@ -95,6 +95,7 @@ class World:
     # The owner's accepted referral, with a booked appointment and a period the family is away:
     # the appointment pages.
     accepted: Referral = None
+    review: object = None  # the declined referral's open retention review
     appointment: object = None
     period: object = None
     # A subject access request about the submitted referral's baby, produced, not released.
@@ -209,6 +210,12 @@ URL_KWARGS = {
         ),
         lambda w: {"request_id": w.sar.pk},
     ),
+    "referrals:team_retention_rule": lambda w: {"kind": "declined_or_withdrawn"},
+    "referrals:team_retention_review": lambda w: {"review_id": w.review.pk},
+    "referrals:team_retention_destroy": lambda w: {"review_id": w.review.pk},
+    "referrals:team_retention_keep": lambda w: {"review_id": w.review.pk},
+    "referrals:team_legal_hold": lambda w: {"reference": w.declined.reference},
+    "referrals:team_lift_legal_hold": lambda w: {"reference": w.declined.reference},
     "admin:app_list": lambda w: {"app_label": "referrals"},
     "admin:imhs_user_reset_second_factor": lambda w: {"object_id": w.users[TEAM_MEMBER].pk},
     "admin:view_on_site": lambda w: {
@@ -335,6 +342,15 @@ def build_world():
         content={"sections": []},
         produced_by=lead,
         produced_at=timezone.now(),
+    )
+    # The declined referral, due for review under its retention rule (the records pages).
+    world.review = RetentionReview.objects.create(
+        referral=declined,
+        reference=declined.reference,
+        kind="declined_or_withdrawn",
+        clock_started_on=timezone.localdate(),
+        due_on=timezone.localdate(),
+        created_at=timezone.now(),
     )
     world.admin_objects = _admin_objects(world, team_member)
     return world
