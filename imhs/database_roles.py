@@ -23,7 +23,10 @@ from psycopg2 import sql
 # read. Events of a destroyed referral go only through referrals_destroy_events (ADR 0013).
 APPEND_ONLY_TABLES = ("imhs_auditevent", "referrals_referralevent", "referrals_destructionrecord")
 # Functions owned by the owner role that the app role may call (SECURITY DEFINER).
-APP_FUNCTIONS = ("referrals_destroy_events(bigint)",)
+APP_FUNCTIONS = (
+    "referrals_destroy_events(bigint)",
+    "retention_prune_append_only(text, timestamptz)",
+)
 # Django's record of applied migrations: read by `makemigrations --check`, written by the owner.
 READ_ONLY_TABLES = ("django_migrations",)
 

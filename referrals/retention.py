@@ -204,22 +204,27 @@ def apply(*, today=None, now=None, dry_run=False):
         elif kind in REFERRAL_STATUSES:
             outcome.add(rule, _referrals(rule, today, dry_run))
         elif kind in APPEND_ONLY_KINDS:
-            past = (
-                _append_only_rows(kind)
-                .filter(**{_TIME[kind]: shift(now, rule.period, rule.unit, back=True)})
-                .count()
-            )
-            outcome.add(rule, f"{past} past their period, kept (append-only: the owner's task)")
+            outcome.add(rule, f"{_append_only(rule, now, dry_run)} {verb}")
         else:
             outcome.add(rule, f"{_operational(rule, now, dry_run)} {verb}")
     return outcome
 
 
 _TIME = {RecordKind.AUDIT_EVENTS: "at__lte", RecordKind.DESTRUCTION_RECORDS: "destroyed_at__lte"}
+# Whatever a rule says, the last year of either append-only table stays (migration 0017).
+APPEND_ONLY_FLOOR = datetime.timedelta(days=365)
 
 
-def _append_only_rows(kind):
-    return AuditEvent.objects if kind == RecordKind.AUDIT_EVENTS else DestructionRecord.objects
+def _append_only(rule, now, dry_run):
+    """Audit events or register rows past their period: deleted only by the owner's function
+    `retention_prune_append_only` (their triggers refuse the app role), never the last year."""
+    if not dry_run:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT retention_prune_append_only(%s, %s)", [rule.kind, now])
+            return cursor.fetchone()[0]
+    cutoff = min(shift(now, rule.period, rule.unit, back=True), now - APPEND_ONLY_FLOOR)
+    rows = AuditEvent.objects if rule.kind == RecordKind.AUDIT_EVENTS else DestructionRecord.objects
+    return rows.filter(**{_TIME[rule.kind]: cutoff}).count()
 
 
 def _drafts(rule, now, dry_run):

@@ -418,3 +418,52 @@ def test_a_destroyed_referral_leaves_nothing_personal_in_any_table():
     assert RetentionReview.objects.get(pk=review.pk).status == "destroyed"
     # The trail stays, by ids.
     assert AuditEvent.objects.filter(object_id=str(referral.pk), action="delete").exists()
+
+
+# The append-only tables: only through the owner's function, and never the last year
+
+
+def _audit(at):
+    return AuditEvent.objects.create(action="view", at=at, object_type="synthetic")
+
+
+def test_audit_events_and_register_rows_past_their_period_are_deleted_by_the_run():
+    audit_rule, register_rule = rule("audit_events"), rule("destruction_records")
+    old_event = _audit(back("audit_events", -DAY))
+    kept_event = _audit(back("audit_events", DAY))
+    past = back("destruction_records", -DAY)
+    old_record, kept_record = (
+        DestructionRecord.objects.create(
+            kind="declined_or_withdrawn",
+            reference=f"IMH-2000-0000{n}",
+            referral_id=900_000 + n,
+            rule=retention.describe(register_rule),
+            destroyed_at=at,
+        )
+        for n, at in ((1, past), (2, back("destruction_records", DAY)))
+    )
+
+    lines = run(dry_run=True).lines
+    assert AuditEvent.objects.filter(pk=old_event.pk).exists()
+    assert f"{audit_rule.get_kind_display()}: 1 would be deleted" in lines
+    run()
+
+    assert not AuditEvent.objects.filter(pk=old_event.pk).exists()
+    assert AuditEvent.objects.filter(pk=kept_event.pk).exists()
+    assert not DestructionRecord.objects.filter(pk=old_record.pk).exists()
+    assert DestructionRecord.objects.filter(pk=kept_record.pk).exists()
+
+
+def test_a_rule_shortened_to_a_day_still_keeps_the_last_year():
+    RetentionRule.objects.filter(kind="audit_events").update(period=1, unit="days")
+    recent = _audit(timezone.now() - 300 * DAY)
+
+    run()
+
+    assert AuditEvent.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_app_role_still_cannot_delete_audit_events_itself():
+    event = _audit(timezone.now() - 3000 * DAY)
+    with pytest.raises(ProgrammingError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM imhs_auditevent WHERE id = %s", [event.pk])
