@@ -16,13 +16,16 @@ from imhs.models import User
 from patients.catchment import CATCHMENT
 from patients.chi import make_chi
 from patients.models import GPPractice, GPRegistration, Infant, LivesWith, Sex
-from referrals import drafts, invitations, workflow
+from referrals import drafts, invitations, retention, subject_access, workflow
 from referrals.models import (
     Appointment,
+    LegalHold,
     NationalCode,
     Referral,
+    RetentionReview,
     SignpostService,
     Status,
+    SubjectAccessRequest,
     Unavailability,
 )
 from referrals.reports.extract import MAPPED
@@ -365,6 +368,7 @@ def seed():
         lead=_user("service.lead@example.org"),
     )
     seed_national_codes()
+    seed_records(lead=_user("service.lead@example.org"))
     return created
 
 
@@ -530,3 +534,51 @@ def fresh_parent_link():
         invitations.revoke(invitation, by=lead)
     _invitation, token = invitations.create(referral, carer=carer, by=lead, send_email=False)
     return invitations.link_path(token), referral.infant.date_of_birth
+
+
+# --- records governance: a review queue, a legal hold, a subject access request ------------
+
+RECORDS_DUE = 3  # old declined referrals the demo puts on the review queue (one then destroyed)
+
+
+def seed_records(*, lead):
+    """Three of the history's declined referrals made old enough for their retention rule, so the
+    daily run puts them on the review queue: one under a legal hold (a complaint), one destroyed
+    by the service lead (the register's row); and a subject access request for the first demo
+    family, received ten days ago and not yet produced. Once only: a database that has any of
+    these keeps its own."""
+    if RetentionReview.objects.exists() or SubjectAccessRequest.objects.exists():
+        return
+    rule = retention.rules()["declined_or_withdrawn"]
+    tz = timezone.get_current_timezone()
+    decided = retention.shift(timezone.now(), rule.period, rule.unit, back=True) - 20 * DAY
+    declined = Referral.objects.filter(
+        status=Status.DECLINED, infant__family_name=HISTORY_FAMILY
+    ).order_by("pk")[:RECORDS_DUE]
+    for n, referral in enumerate(declined):
+        decided_at = datetime.datetime.combine(
+            decided.date() - n * DAY, datetime.time(15), tzinfo=tz
+        )
+        received_at = decided_at - 9 * DAY
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=received_at,
+            submitted_at=received_at,
+            review_started_at=decided_at,
+            decided_at=decided_at,
+            updated_at=decided_at,
+        )
+    held = declined.first()
+    if held is not None and not LegalHold.objects.exists():
+        retention.place_hold(
+            held,
+            by=lead,
+            reason="complaint",
+            note="Demo: the family's complaint about the decision is being looked into.",
+        )
+    retention.apply()
+    last = RetentionReview.objects.filter(referral__in=list(declined)).order_by("-pk").first()
+    if last is not None and last.referral_id != getattr(held, "pk", None):
+        retention.destroy_reviewed(last, by=lead)
+    isla = Infant.objects.filter(given_name="Isla", family_name="Brightwater").first()
+    if isla is not None:
+        subject_access.start(infant=isla, requested_on=timezone.localdate() - 10 * DAY, by=lead)

@@ -18,10 +18,14 @@ from referrals.models import (
     CASE_STATUSES,
     Appointment,
     AppointmentMode,
+    DestructionRecord,
+    LegalHold,
     NationalCode,
     Referral,
     ReferralEvent,
+    RetentionReview,
     Status,
+    SubjectAccessRequest,
 )
 from referrals.reports.extract import MAPPED, build_extract
 from referrals.reports.figures import Month, MonthReport
@@ -215,3 +219,17 @@ def test_the_demo_babies_are_the_same_ages_whenever_the_demo_is_seeded():
             then = patients_demo.birthday(born, later)
             assert later - then == patients_demo.AGES_AS_OF - born
             assert age_in_months(then, later) < 36  # still under 3: the demo can refer them
+
+
+def test_the_demo_shows_the_records_pages_and_a_subject_access_request(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    open_reviews = RetentionReview.objects.filter(status=RetentionReview.State.OPEN)
+    assert open_reviews.count() == 2
+    held = LegalHold.objects.get(lifted_at__isnull=True)
+    assert open_reviews.filter(referral=held.referral).exists()  # on the queue, with its hold
+    assert DestructionRecord.objects.count() == 1
+    request = SubjectAccessRequest.objects.get()
+    assert (request.infant.given_name, request.produced_at) == ("Isla", None)
