@@ -30,7 +30,7 @@ SESSION_ENDED_MESSAGES = {
 }
 
 # Pages someone who owes a second factor may still open: signing in and out, the second
-# factor's own pages, password reset, and the public pages.
+# factor's own pages, password reset, the public pages and the health endpoints.
 SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
     {
         "start",
@@ -45,6 +45,8 @@ SECOND_FACTOR_EXEMPT_VIEWS = frozenset(
         "second_factor_verify",
         "second_factor_setup",
         "admin_login_redirect",
+        "healthz",
+        "readyz",
     }
 )
 

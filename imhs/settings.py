@@ -313,6 +313,8 @@ if not DEBUG and not (SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE):
     raise ImproperlyConfigured("Cookies must be Secure when DEBUG is off.")
 
 SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes its app servers over plain http behind the TLS it ends itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 if env.str("SECURE_PROXY_SSL_HEADER", default=""):
     # e.g. "HTTP_X_FORWARDED_PROTO,https" when TLS ends at a trusted proxy.
     SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER"))
@@ -385,6 +387,9 @@ TASKS = {
         ],
     }
 }
+# /readyz/ fails when the email queue's oldest waiting task is older than this: no worker is
+# taking tasks (imhs.health).
+READY_MAX_QUEUE_AGE_SECONDS = _int("READY_MAX_QUEUE_AGE_SECONDS", 600, 1)
 
 # --- Static files ------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from imhs import views
+from imhs import health, views
 from imhs.audit.views import audit_export_page
 
 # Django's own 400 page is plain text without the security headers: see views.bad_request.
@@ -12,6 +12,9 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("favicon.ico", views.favicon),
     path("home/", views.home, name="home"),
+    # For load balancers and monitoring: no sign-in, no audit, no personal data (imhs.health).
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("imhs.accounts.urls")),

@@ -579,7 +579,16 @@ RECORDS_PAGES = [
          method="post", setup=on_hold),
 ]  # fmt: skip
 
-ALL_PAGES = REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES + RECORDS_PAGES
+# A load balancer's probes show nothing and are not page views: they leave no event.
+HEALTH_PAGES = [
+    Page("liveness", None, lambda w: reverse("healthz"), lambda w: []),
+    Page("readiness", None, lambda w: reverse("readyz"), lambda w: []),
+]
+
+ALL_PAGES = (
+    REFERRER_PAGES + TEAM_PAGES + LIST_PAGES + PARENT_PAGES + ADMIN_PAGES + RECORDS_PAGES
+    + HEALTH_PAGES
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda page: page.name)

@@ -103,6 +103,9 @@ GET_TABLE = {
     "start": PUBLIC,
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
+    # Health endpoints for load balancers and monitoring: no sign-in, nothing personal.
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
     # redirect_authenticated_user: someone signed in goes to their home page instead.
     "login": (200, To("home"), To("home"), To("home"), To("home"), 200),
     # Sign-out is POST only (a link or an image must not sign anyone out).
