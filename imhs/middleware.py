@@ -1,5 +1,5 @@
 """Request guards that apply to every page: session lifetime, the second factor, no caching,
-no NUL in a query string, and the security headers on every response.
+no NUL in a query string, the security headers on every response, and one log line a request.
 
 Order matters (settings.MIDDLEWARE): the headers are added outermost, so Django's own answers
 (a forged Host's 400, the development 404) carry them too; the session and second-factor
@@ -7,11 +7,15 @@ guards run after authentication and django-otp, so they see who is signed in and
 their session has passed the second factor.
 """
 
+import logging
+import time
+import uuid
 from dataclasses import asdict
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +25,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 
 from imhs import audit
+from imhs import logging as imhs_logging
 from imhs.accounts import second_factor, sessions
 from imhs.models import AuditAction
 
@@ -178,3 +183,41 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             if policy:
                 response[CSP_HEADER] = policy
         return response
+
+
+request_logger = logging.getLogger("imhs.requests")
+
+
+class RequestLogMiddleware:
+    """One log line a request (settings.LOG_FORMAT: "json" or "text"): method, path (secret
+    link tokens withheld, never the query string), status, duration, the signed-in user's id and
+    a request id, also sent back as X-Request-ID and named on the audit trail's log lines.
+    Nothing personal: ids only. Outermost, so it times and sees every answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = uuid.uuid4().hex
+        marker = imhs_logging.start_request(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+        finally:
+            imhs_logging.end_request(marker)
+        response["X-Request-ID"] = request_id
+        fields = {
+            "method": request.method,
+            "path": imhs_logging.loggable_path(request),
+            "status": response.status_code,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "request_id": request_id,
+            "user_id": _user_id(request),
+        }
+        request_logger.info(imhs_logging.request_line(fields, settings.LOG_FORMAT))
+        return response
+
+
+def _user_id(request):
+    user = getattr(request, "user", None)  # absent if an outer middleware answered first
+    return user.pk if user is not None and user.is_authenticated else None

@@ -131,6 +131,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside everything, so its line times and names every answer (imhs.middleware).
+    "imhs.middleware.RequestLogMiddleware",
     # Outermost, so every response carries the policy and the frame ban, Django's own answers
     # included (a forged Host's 400 is made inside the middleware that reads the Host; the
     # development 404). imhs.views.bad_request adds SecurityMiddleware's headers to a 400 made
@@ -433,6 +435,8 @@ USE_TZ = True
 
 LOG_LEVEL = _choice("LOG_LEVEL", {"debug", "info", "warning", "error"}, "info").upper()
 AUDIT_LOG_FILE = env.str("AUDIT_LOG_FILE", default="")
+# The request log (logger imhs.requests, one line a request): JSON for a log shipper, or text.
+LOG_FORMAT = _choice("LOG_FORMAT", {"json", "text"}, "text" if DEBUG else "json")
 # Every handler and the loggers that log request paths redact parents' link tokens.
 LOGGING = {
     "version": 1,
@@ -456,11 +460,17 @@ LOGGING = {
             else {"class": "logging.StreamHandler"}
         )
         | {"formatter": "json_line"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_line" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact_parent_links"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "imhs.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+        "imhs.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["redact_parent_links"]},
         "django.server": {
             "handlers": ["console"],

@@ -5,7 +5,8 @@ record: no names, no form contents, no passwords, no tokens.
 
 Every event is also logged to the `imhs.audit` logger as one JSON line, once its transaction
 commits, so a copy can leave the database (a log shipper, a SIEM; settings.LOGGING). The line
-holds only ids, the action and the time: not the IP address nor `detail`.
+holds only ids (the request's among them), the action and the time: not the IP address nor
+`detail`.
 
 The package also holds the service lead's export of the trail (export.py, views.py) and the one
 CSV writer every export goes through (csv_export.py).
@@ -17,6 +18,7 @@ import logging
 from axes.helpers import get_client_ip_address
 from django.db import transaction
 
+from imhs.logging import current_request_id
 from imhs.models import AuditEvent
 
 
@@ -60,6 +62,8 @@ def log_line(event):
             "actor_id": event.actor_id,
             "object_type": event.object_type,
             "object_id": event.object_id,
+            # The request that made it (its X-Request-ID and request log line), if any.
+            "request_id": current_request_id(),
         },
         sort_keys=True,
     )
