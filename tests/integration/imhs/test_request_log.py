@@ -12,7 +12,7 @@ from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = "Zk3q9TestTokenNotRealAAAAAAAAAAAAAAAAAAAAAAA"
+TOKEN = "Zk3q9TestTokenNotRealAAAAAAAAAAAAAAAAAAAAAAA"  # pragma: allowlist secret (synthetic)
 
 
 def lines_of(caplog, name):
