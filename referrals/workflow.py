@@ -295,6 +295,9 @@ def _apply(referral, action, *, by, version, request=None, note="", changes=None
     treatment). `note` may be a callable of the same: the event's words, once they are known."""
     with transaction.atomic():
         locked = _lock(referral)
+        if _resent(locked, action, by=by, version=version):
+            referral.version, referral.status = locked.version, locked.status
+            return locked
         if not allowed(locked, action):
             raise TransitionNotAllowed(locked, action)
         if parse_version(version) != locked.version:
@@ -332,6 +335,28 @@ def _apply(referral, action, *, by, version, request=None, note="", changes=None
     referral.version = locked.version
     referral.status = locked.status
     return locked
+
+
+# The decisions a person may send twice without meaning two: a double click, or the browser
+# resending the form after an app server died between committing the decision and answering.
+RESENDABLE = {"start_review", "accept", "decline", "withdraw", "close"}
+
+
+def _resent(locked, action, *, by, version):
+    """Whether this is the same person's same decision arriving again, from the page that made
+    it: the referral is one version on from `version`, and its last change was `by` taking it
+    from a status `action` starts from to the one it leads to. Applied once already, so the
+    caller answers as it did the first time (submit does the same for its owner)."""
+    if action not in RESENDABLE or parse_version(version) != locked.version - 1:
+        return False
+    last = locked.events.order_by("-at", "-pk").first()
+    sources, target = TRANSITIONS[action]
+    return (
+        last is not None
+        and last.by_id == by.pk
+        and last.from_status in sources
+        and last.to_status == target == locked.status
+    )
 
 
 def start_review(referral, *, by, version, request=None):

@@ -60,7 +60,7 @@ def team_call(action, referral, by, **extra):
     if action == "remove_unavailability":
         inputs["period"] = UnavailabilityFactory(referral=referral, start=TODAY)
     return getattr(workflow, action)(
-        referral, by=by, version=referral.version, **{**inputs, **extra}
+        referral, by=by, **{"version": referral.version, **inputs, **extra}
     )
 
 
@@ -408,3 +408,44 @@ def test_two_concurrent_accepts_one_succeeds_the_other_gets_the_friendly_conflic
     loser = next(outcome for outcome in outcomes if outcome != "accepted")
     assert "Nothing was changed" in loser or "nothing was changed" in loser
     assert ReferralEvent.objects.filter(referral=referral, to_status="accepted").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("start_review", "submitted"),
+        ("accept", "in_review"),
+        ("decline", "in_review"),
+        ("withdraw", "submitted"),
+        ("close", "accepted"),
+    ],
+)
+def test_the_same_decision_sent_again_is_answered_as_the_first_and_applied_once(action, status):
+    # A browser resends a form when an app server died after committing and before answering
+    # (issue 17): the person who made the decision gets the same answer, not a refusal, and
+    # nothing happens twice.
+    referral = referral_in(status)
+    by = TeamMemberFactory()
+    opened = referral.version
+    team_call(action, referral, by)
+    after = Referral.objects.get(pk=referral.pk)
+
+    again = team_call(action, Referral.objects.get(pk=referral.pk), by, version=opened)
+
+    assert (again.status, again.version) == (after.status, after.version)
+    assert ReferralEvent.objects.filter(referral=referral, by=by).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.CHANGE, actor=by).count() == 1
+
+
+def test_someone_elses_decision_or_an_older_page_is_still_refused():
+    referral = referral_in("in_review")
+    opened = referral.version
+    workflow.accept(referral, by=TeamMemberFactory(), version=opened, priority="routine")
+
+    with pytest.raises(workflow.TransitionNotAllowed):  # another person's page
+        workflow.accept(referral, by=TeamMemberFactory(), version=opened, priority="routine")
+    first = TeamMemberFactory()
+    other = referral_in("submitted")
+    workflow.start_review(other, by=first, version=other.version)
+    with pytest.raises(workflow.Conflict):  # the same person, a page from before that
+        workflow.start_review(other, by=first, version=other.version - 2)
