@@ -16,6 +16,10 @@ class ImhsConfig(AppConfig):
             sessions.start_on_sign_in, dispatch_uid="imhs.accounts.sessions.start"
         )
 
+        from imhs import task_queue
+
+        task_queue.connect_signals()
+
         from django.db.models.signals import post_migrate
 
         from imhs import database_roles

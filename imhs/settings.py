@@ -379,8 +379,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # "database": queued in PostgreSQL and run by `manage.py db_worker` (production), so an email
 # survives an SMTP outage. "immediate": run in-process (development and tests).
 _TASK_BACKENDS = {
-    "database": "django_tasks_db.DatabaseBackend",
-    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "imhs.task_queue.DatabaseBackend",
+    "immediate": "imhs.task_queue.InProcessBackend",
 }
 TASKS = {
     "default": {
@@ -392,6 +392,10 @@ TASKS = {
 # /readyz/ fails when the email queue's oldest waiting task is older than this: no worker is
 # taking tasks (imhs.health).
 READY_MAX_QUEUE_AGE_SECONDS = _int("READY_MAX_QUEUE_AGE_SECONDS", 600, 1)
+# A task left RUNNING by a worker that died is put back (imhs.task_queue) once nobody holds its
+# lock and it started more than this long ago; every worker looks every SWEEP seconds.
+TASK_ORPHAN_GRACE_SECONDS = _int("TASK_ORPHAN_GRACE_SECONDS", 30, 0)
+TASK_ORPHAN_SWEEP_SECONDS = _int("TASK_ORPHAN_SWEEP_SECONDS", 10, 1)
 
 # --- Static files ------------------------------------------------------------------------
 
@@ -471,6 +475,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "imhs.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         "imhs.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # The email queue's lines (imhs.task_queue): JSON, naming the request that queued it.
+        "imhs.task_queue": {"handlers": ["requests"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["redact_parent_links"]},
         "django.server": {
             "handlers": ["console"],

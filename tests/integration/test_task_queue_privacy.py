@@ -38,7 +38,8 @@ PARENT_LINK = re.compile(r"/views/([A-Za-z0-9_-]{43})/")
 RESET_PATH = re.compile(r"/accounts/reset/([A-Za-z0-9_-]+)/([A-Za-z0-9]+-[A-Za-z0-9]+)/")
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "bytea")
 # What a queued task may hold: ids and codes.
-ALLOWED_ARGUMENTS = {"referral_id", "kind", "invitation_id", "user_id"}
+# (and the id of the request that queued it: an opaque random hex string, imhs.task_queue)
+ALLOWED_ARGUMENTS = {"referral_id", "kind", "invitation_id", "user_id", "request_id"}
 
 
 def carer_of(referral, *, email):
@@ -105,7 +106,7 @@ def every_text_value():
 def test_no_link_token_or_reset_path_is_stored_by_the_queue_and_its_worker(
     client, settings, tmp_path, team_member
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "imhs.task_queue.DatabaseBackend"}}
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
 

@@ -32,7 +32,7 @@ def appointment():
 def test_the_queue_holds_only_the_appointment_and_carer_ids(
     client, settings, appointment, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "imhs.task_queue.DatabaseBackend"}}
     referral = appointment.referral
     carer = referral.infant.care_relationships.get().carer
     sign_in(client, TeamMemberFactory())

@@ -31,7 +31,7 @@ def test_production_settings_harden_cookies_and_transport():
         "31536000",
         "True",
         "smtp",
-        "django_tasks_db.DatabaseBackend",
+        "imhs.task_queue.DatabaseBackend",
         "whitenoise",
     ]
 
@@ -86,9 +86,7 @@ def test_argon2_is_the_first_password_hasher():
 
 
 def test_tests_use_immediate_tasks_and_locmem_email():
-    assert settings.TASKS["default"]["BACKEND"] == (
-        "django_tasks.backends.immediate.ImmediateBackend"
-    )
+    assert settings.TASKS["default"]["BACKEND"] == ("imhs.task_queue.InProcessBackend")
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
 
 
