@@ -8,6 +8,7 @@ their session has passed the second factor.
 """
 
 import logging
+import re
 import time
 import uuid
 from dataclasses import asdict
@@ -198,7 +199,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = uuid.uuid4().hex
+        request_id = _proxys_request_id(request) or uuid.uuid4().hex
         marker = imhs_logging.start_request(request_id)
         started = time.monotonic()
         try:
@@ -216,6 +217,19 @@ class RequestLogMiddleware:
         }
         request_logger.info(imhs_logging.request_line(fields, settings.LOG_FORMAT))
         return response
+
+
+# The load balancer's id for the request (deploy/haproxy.cfg sets it, replacing any the client
+# sent), so its log line and ours can be matched. Believed only behind a trusted proxy, and only
+# when it looks like an id: it is written into log lines.
+PROXY_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,80}")
+
+
+def _proxys_request_id(request):
+    if not settings.TRUSTED_PROXY_COUNT:
+        return None
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    return given if PROXY_REQUEST_ID.fullmatch(given) else None
 
 
 def _user_id(request):

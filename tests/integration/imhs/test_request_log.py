@@ -123,3 +123,15 @@ def test_the_text_format(client, log_lines, settings):
     assert duration.endswith("ms")
     assert request_id == f"request_id={response['X-Request-ID']}"
     assert user_id == "user_id=None"
+
+
+def test_the_load_balancers_request_id_is_kept_behind_a_trusted_proxy(client, settings):
+    given = "7F000001:D4A2_7F000001:20FB_6756B1C2_0001:1A2B"
+    assert client.get("/healthz/", HTTP_X_REQUEST_ID=given)["X-Request-ID"] != given
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client.get("/healthz/", HTTP_X_REQUEST_ID=given)["X-Request-ID"] == given
+    # Not an id: a fresh one instead (it would be written into the log line as it is).
+    forged = client.get("/healthz/", HTTP_X_REQUEST_ID='x" status=200 user_id=1')
+    assert forged["X-Request-ID"] != 'x" status=200 user_id=1'
+    assert len(forged["X-Request-ID"]) == 32
