@@ -19,7 +19,7 @@ WITH_OWNER_DB = $(WITH_DB) DATABASE_OWNER_URL="$$(cat $(DB_OWNER_URL_FILE))"
 BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 
 .PHONY: help run test setup lint security check-deploy fmt check-migrations db browser clean bench \
-	bench-eligibility bench-pathway bench-reports
+	bench-eligibility bench-pathway bench-reports prod-local prod-local-down test-faults
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
@@ -106,3 +106,18 @@ bench-reports: setup
 # The waiting list and caseloads at 1,000 and 100,000 referrals (the open cases the same size).
 bench-pathway: setup
 	$(WITH_OWNER_DB) DEBUG=true $(PY) -m bench.pathway
+
+# The service as a board runs it, on loopback: HAProxy (TLS) in front of two gunicorn app
+# servers, two email workers, the local PostgreSQL; docs/operations.md. `make prod-local-down`
+# stops it. State, keys, logs and the emails it sent: build/prod-local/.
+prod-local: setup
+	$(PY) scripts/prod_local.py up
+
+prod-local-down:
+	$(PY) scripts/prod_local.py down
+
+# The fault tests against that set-up, on a PostgreSQL cluster of their own (restarted by one
+# of them): sessions across servers, an app server and an email worker killed mid-work, the
+# database restarted, two workers on one queue. Prints what it did and measured.
+test-faults: setup
+	$(PY) -m tests.faults

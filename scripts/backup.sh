@@ -3,8 +3,9 @@
 # plus a .sha256 file, so a restore can tell a damaged or truncated copy before it starts.
 #
 # Usage: scripts/backup.sh [FILE]
-#   FILE defaults to backups/imhs-YYYYmmdd-HHMMSS.dump (UTC). The database is the one named by
-#   DATABASE_OWNER_URL (the owner reads every table), else DATABASE_URL.
+#   FILE defaults to $BACKUP_DIR/imhs-YYYYmmdd-HHMMSS.dump (UTC; BACKUP_DIR: backups). The
+#   database is the one named by DATABASE_OWNER_URL (the owner reads every table), else
+#   DATABASE_URL.
 # The dump holds encrypted fields as ciphertext: it cannot be read without FIELD_ENCRYPTION_KEYS,
 # which are kept apart from it (docs/operations.md, "Backups"; ADR 0009).
 set -euo pipefail
@@ -19,7 +20,7 @@ command -v pg_dump >/dev/null || {
     exit 2
 }
 
-file="${1:-backups/imhs-$(date -u +%Y%m%d-%H%M%S).dump}"
+file="${1:-${BACKUP_DIR:-backups}/imhs-$(date -u +%Y%m%d-%H%M%S).dump}"
 dir="$(dirname -- "$file")"
 name="$(basename -- "$file")"
 mkdir -p -- "$dir"
