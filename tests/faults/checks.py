@@ -52,6 +52,7 @@ class Answer:
     status: int | None
     location: str = ""
     body: str = ""
+    failed_at: object = None  # when the request was first tried and nothing (good) came back
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Client:
     jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
 
     def __post_init__(self):
+        self.posting, self.posts_in_flight = threading.Lock(), 0
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar),
             urllib.request.HTTPSHandler(context=self.stack.tls()),
@@ -82,23 +84,33 @@ class Client:
 
     def send(self, path, data=None, *, tries=8):
         """A request, sent again (the same request, with the same form) while nothing or only
-        the proxy answered: what a person does with the browser's "resend"."""
+        the proxy answered: what a person does with the browser's "resend". The answer says
+        when the first attempt failed, if one did."""
+        failed_at = None
         for attempt in range(tries):
             answer = self.once(path, data)
+            answer.failed_at = failed_at
             if answer.status not in RESEND:
                 return answer
+            failed_at = failed_at or timezone.now()
             self.resent += 1
             time.sleep(0.2 * (attempt + 1))
         return answer
 
     def form(self, path):
         page = self.send(path)
-        assert page.status == 200, f"GET {path}: {page.status}"  # noqa: S101
+        assert page.status == 200, f"GET {path}: {page.status}"
         return CSRF.search(page.body).group(1), page.body
 
     def post(self, path, data, *, form_path=None):
         token, _ = self.form(form_path or path)
-        return self.send(path, {"csrfmiddlewaretoken": token, **data})
+        with self.posting:
+            self.posts_in_flight += 1
+        try:
+            return self.send(path, {"csrfmiddlewaretoken": token, **data})
+        finally:
+            with self.posting:
+                self.posts_in_flight -= 1
 
 
 def sign_in(client, user, *, device=None):
@@ -107,14 +119,12 @@ def sign_in(client, user, *, device=None):
         "/accounts/login/",
         {"csrfmiddlewaretoken": token, "username": user.email, "password": PASSWORD},
     )
-    assert answer.status == 302, f"sign-in: {answer.status}"  # noqa: S101
+    assert answer.status == 302, f"sign-in: {answer.status}"
     if device is not None:
         token, _ = client.form("/accounts/two-factor/")
         code = unused_totp_code(device)
-        answer = client.send(
-            "/accounts/two-factor/", {"csrfmiddlewaretoken": token, "code": code}
-        )
-        assert answer.status == 302, f"second factor: {answer.status}"  # noqa: S101
+        answer = client.send("/accounts/two-factor/", {"csrfmiddlewaretoken": token, "code": code})
+        assert answer.status == 302, f"second factor: {answer.status}"
     return client
 
 
@@ -150,7 +160,8 @@ def served_by(stack, user_id):
 def sessions_across_servers(stack, report, people):
     print("\n1. Sessions across app servers (round robin, no sticky sessions)")
     before = {key: served_by(stack, person.pk) for key, (person, _) in people.items()}
-    pages = {"referrer": reverse("referrals:mine"), "team": reverse("referrals:dashboard")}
+    team = reverse("referrals:dashboard")
+    pages = {"referrer": reverse("referrals:mine"), "team": team, "colleague": team}
     for key, (_person, client) in people.items():
         statuses = Counter(client.send(pages[key]).status for _ in range(10))
         report.check(f"session-{key}", statuses == {200: 10}, f"{key}: 10 pages, {dict(statuses)}")
@@ -167,22 +178,27 @@ def sessions_across_servers(stack, report, people):
 # --- 2. an app server killed under load -------------------------------------------------------
 
 
-def app_server_killed(stack, report, people, *, referrals=24, decisions=24):
+def app_server_killed(stack, report, people, *, referrals=40, decisions=40):
     print("\n2. An app server killed (SIGKILL) while referrals are sent and decided")
     referrer, referrer_client = people["referrer"]
     member, member_client = people["team"]
+    _colleague, colleague_client = people["colleague"]
+    clients = (referrer_client, member_client, colleague_client)
     drafts = [ReferralFactory(referrer=referrer) for _ in range(referrals)]
     reviewing = [ReferralFactory(submitted=True) for _ in range(decisions)]
     Referral.objects.filter(pk__in=[r.pk for r in reviewing]).update(
         status=Status.IN_REVIEW, review_started_by=member, review_started_at=timezone.now()
     )
     outcomes = {"submit": [], "accept": []}
+    resent_posts = []  # (referral id, when its POST first failed)
     done = Counter()
 
     def submit(client, work):
         for draft in work:
             path = reverse("referrals:check", args=[draft.pk])
             answer = client.post(path, {"version": draft.version})
+            if answer.failed_at:
+                resent_posts.append((draft.pk, answer.failed_at))
             landed = client.send(answer.location) if answer.status == 302 else answer
             outcomes["submit"].append(
                 (answer.status, answer.location, landed.status, "What happens next" in landed.body)
@@ -195,26 +211,50 @@ def app_server_killed(stack, report, people, *, referrals=24, decisions=24):
             path = reverse("referrals:team_action", args=[referral.reference, "accept"])
             version = Referral.objects.get(pk=referral.pk).version
             answer = client.post(path, {"version": version, "priority": "routine"}, form_path=page)
+            if answer.failed_at:
+                resent_posts.append((referral.pk, answer.failed_at))
             landed = client.send(answer.location) if answer.status == 302 else answer
-            outcomes["accept"].append((answer.status, landed.status, "Referral accepted" in landed.body))
+            outcomes["accept"].append(
+                (answer.status, landed.status, "Referral accepted" in landed.body)
+            )
+            if outcomes["accept"][-1] != (302, 200, True):
+                message = re.search(r'nhsuk-error-summary__body">(.{0,300})', landed.body, re.S)
+                print("  refused:", message.group(1) if message else landed.body[:300])
             done["accept"] += 1
+        connections.close_all()
 
+    # Two of each at once, so requests are in flight on the server when it dies.
     threads = [
-        threading.Thread(target=submit, args=(referrer_client, drafts)),
-        threading.Thread(target=accept, args=(member_client, reviewing)),
+        threading.Thread(target=submit, args=(referrer_client, drafts[0::2])),
+        threading.Thread(target=submit, args=(referrer_client, drafts[1::2])),
+        threading.Thread(target=accept, args=(member_client, reviewing[0::2])),
+        threading.Thread(target=accept, args=(colleague_client, reviewing[1::2])),
     ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
-    while done["submit"] + done["accept"] < (referrals + decisions) // 3:
-        time.sleep(0.05)
-    in_flight = dict(done)
-    stack.stop("app1", signal.SIGKILL, seconds=0)
-    killed_at = time.monotonic() - started
+    # Three times, a quarter, a half and three quarters of the way through, at a moment when a
+    # change is on its way to a server: kill app server 1, then 2, then 1, each SIGKILLed and
+    # started again (a change in flight went to the killed one about half the time).
+    kills = []
+    total = referrals + decisions
+    for round_number, number in enumerate((1, 2, 1), start=1):
+        while done["submit"] + done["accept"] < total * round_number // 4 or not (
+            any(client.posts_in_flight for client in clients)
+        ):
+            if not any(thread.is_alive() for thread in threads):
+                break
+            time.sleep(0.002)
+        stack.stop(f"app{number}", signal.SIGKILL, seconds=0)
+        kills.append((number, dict(done), round(time.monotonic() - started, 1)))
+        stack.start_app(number)
+        stack.wait_for(
+            f"http://127.0.0.1:{stack.app_ports[number - 1]}/healthz/", what=f"app {number}"
+        )
     for thread in threads:
         thread.join(timeout=600)
     took = time.monotonic() - started
-    resent = referrer_client.resent + member_client.resent
+    resent = sum(client.resent for client in clients)
 
     submitted = Referral.objects.filter(pk__in=[d.pk for d in drafts])
     accepted = Referral.objects.filter(pk__in=[r.pk for r in reviewing])
@@ -223,10 +263,19 @@ def app_server_killed(stack, report, people, *, referrals=24, decisions=24):
             "referral_id", flat=True
         )
     )
+    # A resent POST whose change is dated before its first attempt failed: the dead server
+    # had applied it and died before answering; the resend got the same answer, and no copy.
+    applied_unanswered = sum(
+        ReferralEvent.objects.filter(referral_id=pk, at__lt=failed_at).exists()
+        for pk, failed_at in resent_posts
+    )
+    for number, so_far, at in kills:
+        print(f"  killed app server {number} {at} s in, after {so_far}")
     print(
-        f"  killed app server 1 after {in_flight} operations, {killed_at:.1f} s in; "
+        "  "
         f"{referrals} referrals and {decisions} decisions in {took:.1f} s; "
-        f"{resent} requests sent again by the clients"
+        f"{resent} requests sent again by the clients, {len(resent_posts)} of them changes, "
+        f"{applied_unanswered} of which the dead server had applied before dying unanswered"
     )
     report.check(
         "submit-answers",
@@ -240,6 +289,9 @@ def app_server_killed(stack, report, people, *, referrals=24, decisions=24):
         and all(events[d.pk] == 1 for d in drafts),
         "every referral is submitted, each with one event (none lost, none twice)",
     )
+    for outcome in outcomes["accept"]:
+        if outcome != (302, 200, True):
+            print(f"  a decision's answer: {outcome}")
     report.check(
         "accept-answers",
         all(o == (302, 200, True) for o in outcomes["accept"])
@@ -252,8 +304,6 @@ def app_server_killed(stack, report, people, *, referrals=24, decisions=24):
         and all(events[r.pk] == 1 for r in reviewing),
         "every referral accepted, each with one event",
     )
-    stack.start_app(1)
-    stack.wait_for(f"http://127.0.0.1:{stack.app_ports[0]}/healthz/", what="app server 1")
 
 
 # --- 3. an email worker killed mid-batch; 5. two workers, one queue ---------------------------
@@ -290,7 +340,9 @@ def worker_killed(stack, report):
     print("\n3. An email worker killed (SIGKILL) in the middle of a batch")
     stack.hold_file.touch()  # each worker takes a task and waits at the mail server's door
     queued = queue_password_resets(30, "killed")
-    wait_until(lambda: DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count() >= 2, 30)
+    wait_until(
+        lambda: DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count() >= 2, 30
+    )
     stuck = DBTaskResult.objects.get(
         status=TaskResultStatus.RUNNING, worker_ids__contains=["prod-local-1"]
     )
@@ -298,10 +350,10 @@ def worker_killed(stack, report):
     killed = time.monotonic()
     stack.hold_file.unlink()
     finished = wait_until(
-        lambda: DBTaskResult.objects.filter(
-            pk__in=queued, status=TaskResultStatus.SUCCESSFUL
-        ).count()
-        == len(queued),
+        lambda: (
+            DBTaskResult.objects.filter(pk__in=queued, status=TaskResultStatus.SUCCESSFUL).count()
+            == len(queued)
+        ),
         120,
     )
     recovered = DBTaskResult.objects.get(pk=stuck.pk)
@@ -324,10 +376,10 @@ def two_workers(stack, report, *, count=60):
     print("\n5. Two workers on one queue")
     queued = queue_password_resets(count, "pair")
     finished = wait_until(
-        lambda: DBTaskResult.objects.filter(
-            pk__in=queued, status=TaskResultStatus.SUCCESSFUL
-        ).count()
-        == count,
+        lambda: (
+            DBTaskResult.objects.filter(pk__in=queued, status=TaskResultStatus.SUCCESSFUL).count()
+            == count
+        ),
         120,
     )
     runs = list(DBTaskResult.objects.filter(pk__in=queued).values_list("worker_ids", flat=True))
@@ -351,34 +403,40 @@ def database_restarted(stack, cluster, report, people):
     _member, client = people["team"]
     pids = {name: stack.pid(name) for name in ("app1", "app2", "worker1", "worker2")}
     connections.close_all()
+    page = reverse("referrals:dashboard")
+    answers, stop = [], threading.Event()
+
+    def keep_asking():  # a person using the team's pages throughout (bounded: 600 requests)
+        while not stop.is_set() and len(answers) < 600:
+            answers.append((time.monotonic(), client.once(page).status))
+            time.sleep(0.05)
+
+    asking = threading.Thread(target=keep_asking)
+    asking.start()
+    time.sleep(0.5)
     restart_started = time.monotonic()
     cluster.restart()
     restarted = time.monotonic()
-    answers = []
-    back = None
-    for _ in range(150):  # bounded: 30 s at most
-        answer = client.once(reverse("referrals:dashboard"))
-        answers.append(answer.status)
-        if answer.status == 200:
-            back = time.monotonic() - restarted
-            if answers[-3:] == [200, 200, 200]:
-                break
-        time.sleep(0.2)
+    wait_until(lambda: [s for at, s in answers if at > restarted][-3:] == [200] * 3, 30)
+    stop.set()
+    asking.join()
+    after = [(at, status) for at, status in answers if at > restarted]
+    back = next((at - restarted for at, status in after if status == 200), None)
     queued = queue_password_resets(4, "restart")
     sent = wait_until(
-        lambda: DBTaskResult.objects.filter(
-            pk__in=queued, status=TaskResultStatus.SUCCESSFUL
-        ).count()
-        == len(queued),
+        lambda: (
+            DBTaskResult.objects.filter(pk__in=queued, status=TaskResultStatus.SUCCESSFUL).count()
+            == len(queued)
+        ),
         60,
     )
     print(
         f"  restart took {restarted - restart_started:.1f} s; first 200 {back or 0:.1f} s "
-        f"after it; answers on the way: {dict(Counter(answers))}"
+        f"after it; the pages' answers throughout: {dict(Counter(s for _, s in answers))}"
     )
     report.check(
         "db-pages",
-        answers[-3:] == [200, 200, 200],
+        [status for _, status in after][-3:] == [200, 200, 200],
         "the team's pages answer again, with the same session, without restarting anything",
     )
     report.check(
@@ -396,11 +454,16 @@ def run_all(stack, cluster):
     report = Report()
     PostcodeFactory(postcode="ML5 9ZZ")
     referrer = ReferrerFactory(password=PASSWORD)
-    member = TeamMemberFactory(password=PASSWORD)
-    device = authenticator_for(member)
+    member, colleague = TeamMemberFactory(password=PASSWORD), TeamMemberFactory(password=PASSWORD)
     people = {
         "referrer": (referrer, sign_in(Client(stack), referrer)),
-        "team": (member, sign_in(Client(stack), member, device=device)),
+        "team": (member, sign_in(Client(stack), member, device=authenticator_for(member))),
+        # A second person deciding at the same time (one person's two tabs would share one
+        # session's messages, and each tab could show the other's "Referral accepted").
+        "colleague": (
+            colleague,
+            sign_in(Client(stack), colleague, device=authenticator_for(colleague)),
+        ),
     }
     sessions_across_servers(stack, report, people)
     app_server_killed(stack, report, people)

@@ -22,7 +22,7 @@ class PrivateCluster:
 
     def _pg_ctl(self, *args, check=True):
         prefix, _owner = as_cluster_owner()
-        return subprocess.run(  # noqa: S603
+        return subprocess.run(
             [*prefix, find_program("pg_ctl"), "-D", str(self.data), *args],
             check=check,
             capture_output=True,
@@ -36,9 +36,19 @@ class PrivateCluster:
             for path in (self.folder, self.run):
                 shutil.chown(path, user=owner.pw_name, group=owner.pw_gid)
         if not (self.data / "PG_VERSION").exists():
-            subprocess.run(  # noqa: S603
-                [*prefix, find_program("initdb"), "-D", str(self.data), "-U", "postgres"]
-                + ["--auth=trust", "-E", "UTF8"],
+            subprocess.run(
+                [
+                    *prefix,
+                    find_program("initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                ],
                 check=True,
                 capture_output=True,
             )
@@ -62,4 +72,3 @@ class PrivateCluster:
 
     def stop(self):
         self._pg_ctl("-m", "fast", "-w", "stop", check=False)
-
