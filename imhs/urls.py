@@ -7,6 +7,7 @@ from imhs.audit.views import audit_export_page
 
 # Django's own 400 page is plain text without the security headers: see views.bad_request.
 handler400 = views.bad_request
+handler500 = views.server_error
 
 urlpatterns = [
     path("", views.start, name="start"),

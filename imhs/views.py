@@ -1,8 +1,13 @@
 """The project's own pages: the public ones, where sign-in lands, and the error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -24,6 +29,24 @@ def bad_request(request, exception):
     response = defaults.bad_request(request, exception)
     add_never_cache_headers(response)
     return SecurityMiddleware(lambda _request: response).process_response(request, response)
+
+
+# The database went away (a restart, a failover: docs/operations.md, "When parts fail"); the
+# app servers reconnect by themselves at their next request.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request):
+    """The 500 page, or, when the database could not be reached, a 503 that says to try again in
+    a moment (and Retry-After), so the person resends rather than gives up, and monitoring
+    tells an outage from a bug. Neither template touches the database."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        page = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
 
 
 def favicon(request):

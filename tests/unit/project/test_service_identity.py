@@ -81,7 +81,7 @@ def test_the_team_is_named_only_in_settings(path):
 
 # The error pages stand alone: they are served where no template context can be trusted (a
 # forged Host, a failing database), so they carry the team's contact details as text.
-STANDALONE_PAGES = {"400.html", "500.html"}
+STANDALONE_PAGES = {"400.html", "500.html", "503.html"}
 TEMPLATES = [
     path
     for path in sorted((ROOT / "templates").rglob("*"))
