@@ -11,18 +11,21 @@ is now.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from imhs import audit
 from imhs.accounts.access import deny, record_refusal
 from imhs.admin.mixins import AuditedAdminMixin, LabelledTabularInline
-from imhs.models import AuditAction
+from imhs.models import STAFF_ROLES, AuditAction, User
 from imhs.nhsuk.fields import PARTS, DateInputWidget
 from patients import reference_data
 from patients.chi import format_chi
@@ -122,6 +125,62 @@ class EligibilityFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(eligibility_outcome=self.value())
         return queryset
+
+
+class AllocatedToFilter(admin.SimpleListFilter):
+    """The staff a referral can be allocated to, read from the team's users (one short query):
+    Django's RelatedOnlyFieldListFilter finds them by reading every referral on every page. The
+    parameter keeps the name Django's filter gave it, so bookmarked lists still work."""
+
+    title = "allocated to"
+    parameter_name = "allocated_to__id__exact"
+    NOT_ALLOCATED = "none"
+
+    def lookups(self, request, model_admin):
+        staff = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
+        return [
+            *(
+                (str(user.pk), user.full_name if user.is_active else f"{user.full_name} (left)")
+                for user in staff.only("given_name", "family_name", "is_active")
+            ),
+            (self.NOT_ALLOCATED, "Not allocated"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NOT_ALLOCATED:
+            return queryset.filter(allocated_to__isnull=True)
+        if self.value():
+            try:
+                return queryset.filter(allocated_to_id=int(self.value()))
+            except ValueError as error:  # the changelist's "?e=1", as Django's own filter does
+                raise IncorrectLookupParameters(error) from error
+        return queryset
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP referrals: the whole list would be a COUNT over every referral on
+    every page, which grows with the years kept. Past the cap the list says "more than" and
+    links its first CAP ÷ 50 pages, newest first; a filter or a search narrows it."""
+
+    CAP = 5_000  # 100 pages of 50
+
+    @cached_property
+    def count(self):
+        # COUNT(*) over a subquery with LIMIT: it stops reading at CAP + 1 rows.
+        return min(self.object_list[: self.CAP + 1].count(), self.CAP + 1)
+
+    @property
+    def capped(self):
+        return self.count > self.CAP
+
+    @property
+    def cap_words(self):
+        return f"{self.CAP:,}"
+
+    @cached_property
+    def num_pages(self):
+        # The pages of the rows counted (CAP is a whole number of pages).
+        return super().num_pages if not self.capped else -(-self.CAP // self.per_page)
 
 
 class OfThisReferral(forms.BaseInlineFormSet):
@@ -392,7 +451,7 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "priority",
         "possible_duplicate",
         ReferrerProfessionFilter,
-        ("allocated_to", admin.RelatedOnlyFieldListFilter),
+        AllocatedToFilter,
     ]
     search_fields = [
         "reference",
@@ -403,8 +462,14 @@ class ReferralAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ]
     search_help_text = "Reference, baby's name, CHI number or postcode."
     list_select_related = ["infant", "allocated_to"]
-    date_hierarchy = "submitted_at"
-    ordering = ["-submitted_at"]
+    # Flat at any number of referrals (issue 18): no COUNT of the whole table beside the
+    # page's own (capped: CappedCountPaginator), no date hierarchy (its MIN, MAX and DISTINCT
+    # years read every referral), filters whose choices are fixed or read from the staff, and
+    # the order the index on (submitted_at, reference) serves.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count for each filter's every choice
+    paginator = CappedCountPaginator
+    ordering = ["-submitted_at", "-reference"]
     list_per_page = 50
     inlines = [
         ReferralEventInline,
