@@ -19,7 +19,8 @@ WITH_OWNER_DB = $(WITH_DB) DATABASE_OWNER_URL="$$(cat $(DB_OWNER_URL_FILE))"
 BANDIT_PATHS := imhs patients referrals scripts bench manage.py gunicorn.conf.py
 
 .PHONY: help run test setup lint security check-deploy fmt check-migrations db browser clean bench \
-	bench-eligibility bench-pathway bench-reports prod-local prod-local-down test-faults
+	bench-eligibility bench-pathway bench-reports bench-dashboard prod-local prod-local-down \
+	test-faults
 
 help:
 	@echo "make run    set up everything and serve the demo on http://127.0.0.1:$(PORT) (PORT=8000)"
@@ -121,3 +122,9 @@ prod-local-down:
 # database restarted, two workers on one queue. Prints what it did and measured.
 test-faults: setup
 	$(PY) -m tests.faults
+
+# The team's pages and the admin list at 1,000 and 100,000 referrals, served as in production
+# (gunicorn, DEBUG off, sign-in with the second factor) from two databases of the benchmark's own
+# beside DATABASE_URL's: p50, p95, throughput and issue 18's goals. About 10 minutes.
+bench-dashboard: setup
+	$(PY) -m bench.dashboard
