@@ -166,8 +166,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # COUNT(*) over a subquery with LIMIT: it stops reading at CAP + 1 rows.
-        return min(self.object_list[: self.CAP + 1].count(), self.CAP + 1)
+        # COUNT(*) over a subquery with LIMIT: it stops reading at CAP + 1 rows. Unordered:
+        # any CAP + 1 rows count the same, and an ordered subquery would sort them all first.
+        return self.object_list.order_by()[: self.CAP + 1].count()
 
     @property
     def capped(self):
