@@ -20,8 +20,8 @@ cookies stay Secure, the https redirect and HSTS stay on; only the TLS itself is
 It signs in as a service lead with the password and the real second factor (a TOTP code from
 the authenticator's key, as the person's app would show), then times each page with a plain
 HTTP client (http.client and threads): p50, p95 and throughput at concurrency 1 and 4, both
-sizes served at once and measured page by page, one size straight after the other (the shared
-machine's load drifts: the ratios compare measurements seconds apart, not minutes). Every
+sizes served at once and measured page by page, the sizes taking turns request by request (the
+shared machine's load drifts: the ratios compare measurements taken side by side). Every
 answer must be a 200 on the right page (a marker in its body) or the benchmark stops and
 exits 1. Pages are reached as a person would: "All" page 2 and the last page by the page's own
 "next" and "last" links (or its highest numbered page link), each search by posting the search
@@ -468,41 +468,57 @@ def get(browser, name, path, marker):
     return elapsed
 
 
-def measure(browser, name, path, marker):
-    """(p50, p95, requests/s) at concurrency 1, then at 4."""
-    for _ in range(WARM_UP):
-        get(browser, name, path, marker)
-    results = []
-    for threads, count in ((1, SERIAL), (THREADS, CONCURRENT)):
-        times, errors = [], []
-        remaining = iter(range(count))
-        lock = threading.Lock()
+def burst(browser, page, threads, count):
+    """`count` requests of `page` from `threads` threads: (times in ms, seconds in all)."""
+    times, errors = [], []
+    remaining = iter(range(count))
+    lock = threading.Lock()
 
-        def worker(times=times, errors=errors, remaining=remaining, lock=lock):
-            while True:
-                with lock:
-                    if next(remaining, None) is None or errors:
-                        return
-                try:
-                    elapsed = get(browser, name, path, marker)
-                except Exception as error:
-                    errors.append(error)
+    def worker():
+        while True:
+            with lock:
+                if next(remaining, None) is None or errors:
                     return
-                with lock:
-                    times.append(elapsed)
+            try:
+                elapsed = get(browser, *page)
+            except Exception as error:  # reported by the calling thread
+                errors.append(error)
+                return
+            with lock:
+                times.append(elapsed)
 
-        started = time.perf_counter()
-        pool = [threading.Thread(target=worker) for _ in range(threads)]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        wall = time.perf_counter() - started
-        if errors:
-            raise errors[0]
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        results.append((statistics.median(times), p95, len(times) / wall))
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return times, time.perf_counter() - started
+
+
+def measure(targets):
+    """{size: [(p50, p95, requests/s) at concurrency 1, the same at 4]} for one page, whose
+    (browser, (name, path, marker)) at each size `targets` gives. The sizes take turns, a
+    request (or, at 4, a third of the requests) at a time, so the machine's drifting load falls
+    on both alike."""
+    for browser, page in targets.values():
+        for _ in range(WARM_UP):
+            get(browser, *page)
+    results = {size: [] for size in targets}
+    for threads, count, rounds in ((1, SERIAL, SERIAL), (THREADS, CONCURRENT, 3)):
+        times = {size: [] for size in targets}
+        walls = dict.fromkeys(targets, 0.0)
+        for _ in range(rounds):
+            for size, (browser, page) in targets.items():
+                done, wall = burst(browser, page, threads, count // rounds)
+                times[size] += done
+                walls[size] += wall
+        for size in targets:
+            ordered = sorted(times[size])
+            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            results[size].append((statistics.median(ordered), p95, len(ordered) / walls[size]))
     return results
 
 
@@ -610,8 +626,8 @@ def main():
             print(f"\n{size:,} referrals:")
             prepared[size] = prepare(size, keys)
         # Both sizes served at once (one idle while the other is measured) and measured page
-        # by page, one size straight after the other: the ratios compare like with like even
-        # when the shared machine's load drifts over the run.
+        # by page, taking turns: the ratios compare like with like even when the shared
+        # machine's load drifts over the run.
         with contextlib.ExitStack() as stack:
             servers, browsers, pages = {}, {}, {}
             for size, (app_url, facts) in prepared.items():
@@ -622,9 +638,9 @@ def main():
                 results[size] = {}
             print("\np50 and p95 at concurrency 1; p50 and throughput at 4:")
             for index, (name, *_rest) in enumerate(pages[SIZES[0]]):
-                for size in SIZES:
-                    _name, path, marker = pages[size][index]
-                    results[size][name] = c1, c4 = measure(browsers[size], name, path, marker)
+                measured = measure({size: (browsers[size], pages[size][index]) for size in SIZES})
+                for size, (c1, c4) in measured.items():
+                    results[size][name] = c1, c4
                     print(f"  {label(size):>5} {name:<22} p50 {c1[0]:7.1f} ms  p95 "
                           f"{c1[1]:7.1f} ms  c4: p50 {c4[0]:7.1f} ms, {c4[2]:5.1f}/s")  # fmt: skip
             large = SIZES[-1]
