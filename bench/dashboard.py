@@ -404,24 +404,25 @@ def search_path(browser, text):
 
 
 def link(content, which):
-    """The page's own "next" or "last" page link (the highest numbered one if none says
-    "last"), unescaped; None if it has none."""
-    anchors = re.findall(r"<a\b([^>]*)>(.*?)</a>", content, re.S)
-    hrefs = []
-    for attributes, text in anchors:
+    """The page's own "next" or "last" page link, unescaped, or None: rel="next" / rel="last",
+    or a pagination link that says so ("Next", "Last page"); for "last", failing that, the
+    highest numbered page link (the numbered pagination has no "last")."""
+    numbered = []
+    for attributes, text in re.findall(r"<a\b([^>]*)>(.*?)</a>", content, re.S):
         href = re.search(r'href="([^"]*)"', attributes)
         if not href:
             continue
         href, words = html.unescape(href.group(1)), re.sub(r"<[^>]+>", " ", text)
-        if which == "next" and ('rel="next"' in attributes or "pagination__next" in attributes):
-            return href
-        if which == "last" and ('rel="last"' in attributes or re.search(r"\bLast\b", words)):
+        paging = "pagination" in attributes
+        if f'rel="{which}"' in attributes or (
+            paging and re.search(rf"\b{which}\b", words, re.IGNORECASE)
+        ):
             return href
         number = re.search(r'aria-label="Page (\d+)"', attributes)
-        if number and "pagination" in attributes:
-            hrefs.append((int(number.group(1)), href))
-    if which == "last" and hrefs:
-        return max(hrefs)[1]
+        if number and paging:
+            numbered.append((int(number.group(1)), href))
+    if which == "last" and numbered:
+        return max(numbered)[1]
     return None
 
 
