@@ -125,6 +125,8 @@ test-faults: setup
 
 # The team's pages and the admin list at 1,000 and 100,000 referrals, served as in production
 # (gunicorn, DEBUG off, sign-in with the second factor) from two databases of the benchmark's own
-# beside DATABASE_URL's: p50, p95, throughput and issue 18's goals. About 10 minutes.
+# beside DATABASE_URL's (as for `make setup`: a role that may create databases, by default the
+# local server's): p50, p95, throughput and issue 18's goals. 10 to 15 minutes, 5 of them seeding;
+# BENCH_KEEP=1 reuses the seeded databases.
 bench-dashboard: setup
 	$(PY) -m bench.dashboard
