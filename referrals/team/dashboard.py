@@ -1,8 +1,20 @@
 """The team's triage dashboard: its queues, filters and search, and the rows it shows.
 
-The page costs a constant number of queries however many referrals there are: one for the
-queue counts (conditional aggregation), one for the paginator's count, one for the page of rows
-(everything a row shows is joined or annotated), one for the "allocated to" choices.
+The page costs a constant number of queries however many referrals there are, and none reads
+every referral (issue 18; tests/integration/referrals/team/test_dashboard_plans.py checks the
+plans on thousands of rows):
+
+- the queue counts, one query (`ReferralQuerySet.queue_counts`, ADR 0014): the open queues
+  exactly from their statuses' index ranges; "Withdrawn or closed" and "All" up to COUNT_CAP,
+  then "more than" it. The current queue's count is the caption's: no paginator count;
+- the page of rows, one query: a keyset page (referrals.pagination) in the order of an index,
+  (status, submitted_at, reference) for a queue and (submitted_at, reference) for "All", either
+  way, so the last page costs what the first does; only the columns a row shows, the people's
+  names by one join each, and the parents' views and links as subqueries run for the page's
+  rows only;
+- the search (`ReferralQuerySet.search`) by what was typed, each kind one index's lookup;
+- two for the page's appointments and unavailability (the clock), one for the "allocated to"
+  choices.
 """
 
 import datetime
@@ -10,7 +22,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
@@ -22,7 +33,9 @@ from patients.models import Postcode
 from referrals import waiting_times
 from referrals.labels import ELIGIBILITY_LABELS, STATUS_TAGS
 from referrals.models import (
+    COUNT_CAP,
     WAITING_STATUSES,
+    WHOLE_REFERENCE,
     InformationRequest,
     ParentInvitation,
     ParentViews,
@@ -31,7 +44,7 @@ from referrals.models import (
     Referral,
     Status,
 )
-from referrals.pagination import query_with
+from referrals.pagination import KEYSET_PARAMS, cursor_from, keyset_page, query_with
 
 PAGE_SIZE = 25
 
@@ -265,8 +278,35 @@ def _link_state(now):
     return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
 
 
+# What a row shows (`row`, `Referral.wait`), and nothing else: a referral has ~80 columns,
+# JSON among them; of the people, their names.
+PERSON = ("given_name", "family_name")
+ROW_FIELDS = (
+    "reference",
+    "status",
+    "submitted_at",
+    "closed_on",
+    "decided_at",
+    "referrer_name",
+    "referrer_profession",
+    "eligibility_outcome",
+    "possible_duplicate",
+    "priority",
+    "answer_received_at",
+    "parent_views_method",
+    *(f"infant__{name}" for name in (*PERSON, "date_of_birth")),
+    *(
+        f"{person}__{name}"
+        for person in ("referrer", "allocated_to", "review_started_by")
+        for name in PERSON
+    ),
+)
+
+
 def in_queue(referrals, filters, now):
-    """The queue's referrals, with everything a row shows, oldest received first."""
+    """The queue's referrals, with everything a row shows, in the chosen order. The row's
+    subqueries are in its SELECT list: run for the page's rows only, each by an index on its
+    table's `referral` (never a pass over every parents' views row)."""
     latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
         "-asked_at", "-id"
     )
@@ -274,19 +314,40 @@ def in_queue(referrals, filters, now):
     return (
         referrals.in_queue(filters.queue, now)
         .select_related("infant", "referrer", "allocated_to", "review_started_by")
+        .only(*ROW_FIELDS)
         # The clock (Referral.wait) reads these: two queries for the page, whatever its length.
         .prefetch_related("appointments", "unavailability")
         .annotate(
             information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
-            parent_views_received=Exists(views_received),
+            # A subquery for a value, not an EXISTS: the planner would hash an EXISTS over
+            # every parents' views row, expecting every referral; this looks up the page's.
+            parent_views_received=Subquery(views_received.values("pk")[:1]),
             parent_link_state=_link_state(now),
         )
         .order_by(*ORDERINGS[filters.sort])
     )
 
 
-def paginate(referrals, page_number):
-    return Paginator(referrals, PAGE_SIZE).get_page(page_number)
+def is_capped(count):
+    """Whether a queue's count stopped at the cap (ReferralQuerySet.queue_counts, ADR 0014)."""
+    return count > COUNT_CAP
+
+
+def count_text(count):
+    return f"more than {COUNT_CAP:,}" if is_capped(count) else f"{count:,}"
+
+
+def paginate(referrals, filters, params, count):
+    """The keyset page the GET parameters point to (the first for anything invalid); `count`
+    is the queue's, from `queue_counts`, which places the last page when exact."""
+    return keyset_page(
+        referrals,
+        ordering=ORDERINGS[filters.sort],
+        key="reference",
+        cursor=cursor_from(params, WHOLE_REFERENCE),
+        size=PAGE_SIZE,
+        total=None if is_capped(count) else count,
+    )
 
 
 # --- what the page shows --------------------------------------------------------------------
@@ -296,19 +357,24 @@ def paginate(referrals, page_number):
 class QueueLink:
     key: str
     label: str
-    count: int
+    count: int  # COUNT_CAP + 1 means "more than COUNT_CAP"
     href: str
     current: bool
 
+    @property
+    def count_text(self):
+        return count_text(self.count)
+
 
 def queue_links(params, filters, counts):
-    """The queues as links that keep the other filters (and go back to page 1)."""
+    """The queues as links that keep the other filters (and go back to the first page)."""
+    first_page = dict.fromkeys((*KEYSET_PARAMS, "page"))  # "page": an address from before keysets
     return [
         QueueLink(
             key=queue.key,
             label=queue.label,
             count=counts[queue.key],
-            href=query_with(params, queue=queue.key, page=None),
+            href=query_with(params, queue=queue.key, **first_page),
             current=queue.key == filters.queue,
         )
         for queue in QUEUES
@@ -418,17 +484,28 @@ def rows(referrals, today):
     return [row(referral, today) for referral in referrals]
 
 
-def caption(filters, page):
+def caption(filters, page, count):
+    """Where the page is: "New: 26 to 50 of 1,234 referrals, oldest received first". Past the
+    count's cap, "of more than 1,000"; on a page reached from the last with the count capped,
+    where it is is not known (counting would read every row before it), and the caption says
+    only how many it shows, and whether they are the last."""
     queue = QUEUES_BY_KEY[filters.queue].label
     if filters.search and filters.queue == SEARCH_QUEUE:
         queue = "Matches in every queue"
     order = "oldest" if filters.sort == OLDEST else "newest"
-    if not page.paginator.count:
+    if not page.rows:
         return f"{queue}: no referrals"
-    return (
-        f"{queue}: {page.start_index()} to {page.end_index()} of "
-        f"{plural(page.paginator.count, 'referral')}, {order} received first"
-    )
+    of = f"of {count_text(count)} referrals" if count != 1 else "of 1 referral"
+    if page.start:
+        end = page.start + len(page.rows) - 1
+        return f"{queue}: {page.start:,} to {end:,} {of}, {order} received first"
+    shown = plural(len(page.rows), "referral")
+    where = ", the last" if page.cursor.last else ""
+    return f"{queue}: {shown}{where} {of}, {order} received first"
+
+
+def key_of(row):
+    return row.reference
 
 
 def clear_filters_href(filters, search_key=""):
