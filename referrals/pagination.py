@@ -128,35 +128,52 @@ def _reversed(ordering):
     return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
 
 
-def keyset_page(queryset, *, ordering, key, cursor, size, total=None):
+def _read(queryset, ordering, size, decorate):
+    """The first size + 1 rows of `queryset` in `ordering`. With `decorate` (what a row shows:
+    joins, subqueries), in two steps of one query: the keys of the page from the list's own
+    index, then those rows decorated, so a join or a subquery runs for the page's rows only,
+    never for every row the list matched before its LIMIT."""
+    keys = queryset.order_by(*ordering).values("pk")[: size + 1]
+    if decorate is None:
+        return list(queryset.order_by(*ordering)[: size + 1])
+    page = queryset.model._base_manager.filter(pk__in=keys)
+    return list(decorate(page).order_by(*ordering))
+
+
+def keyset_page(queryset, *, ordering, key, cursor, size, total=None, decorate=None):
     """The page of `queryset` at `cursor`, in `ordering` (fields all one way, ending with the
-    unique `key`): one query for its rows and whether there are more (size + 1 read). `total`,
-    when exact, places the last page. A key no longer in the table (the referral was destroyed)
-    gives the first page: a second query, that once."""
+    unique `key`): one query for its rows and whether there are more (size + 1 read), each row
+    `decorate`d (a function of a queryset) if given. `total`, when exact, places the last page.
+    A key no longer in the table (the referral was destroyed) gives the first page: a second
+    query, that once."""
     if cursor.last or cursor.before:
-        backwards = queryset.order_by(*_reversed(ordering))
+        backwards = queryset
         if cursor.before:
             backwards = _beyond(backwards, ordering, key, cursor.before, forwards=False)
-        rows = list(backwards[: size + 1])
+        rows = _read(backwards, _reversed(ordering), size, decorate)
         more = len(rows) > size
         rows = rows[:size][::-1]
         if cursor.last:
-            start = total - len(rows) + 1 if total is not None else None
+            # The count and the rows are two reads: a referral sent between them may not be
+            # counted, so never place the page before the first row.
+            start = max(total - len(rows) + 1, 1) if total is not None else None
             return KeysetPage(rows, size, cursor, more, False, start if more else 1)
         if rows:
             start = 1 if not more else cursor.at
             return KeysetPage(rows, size, cursor, more, True, start)
     else:
-        forwards = queryset.order_by(*ordering)
+        forwards = queryset
         if cursor.after:
             forwards = _beyond(forwards, ordering, key, cursor.after, forwards=True)
-        rows = list(forwards[: size + 1])
+        rows = _read(forwards, ordering, size, decorate)
         if rows or not cursor.after:
             start = cursor.at if cursor.after else 1
             return KeysetPage(
                 rows[:size], size, cursor, bool(cursor.after), len(rows) > size, start
             )
-    return keyset_page(queryset, ordering=ordering, key=key, cursor=Cursor(), size=size)
+    return keyset_page(
+        queryset, ordering=ordering, key=key, cursor=Cursor(), size=size, decorate=decorate
+    )
 
 
 @dataclass(frozen=True)

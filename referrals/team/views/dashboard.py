@@ -27,7 +27,7 @@ def dashboard(request):
     referrals = board.filtered(request.user, filters)
     counts = referrals.queue_counts(now, narrowed=filters.narrowing)
     count = counts[filters.queue]
-    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count)
+    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
     # The rows name babies: one event for the list. What was searched for is not stored (it
     # is often a name).
     audit.record(
