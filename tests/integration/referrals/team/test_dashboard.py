@@ -739,6 +739,7 @@ def make_referrals(count, team_member):
         {"queue": "all"},
         {"queue": "all", "area": "north", "q": "exam"},
         {"q": "IMH"},  # a search, across every queue
+        {"queue": "all", "last": "1"},  # the last page (keyset: read backwards)
     ],
 )
 def test_queries_are_constant_whatever_the_number_of_referrals(
