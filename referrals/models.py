@@ -22,7 +22,8 @@ from referrals.waiting_times import referral_to_treatment
 
 # A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
 WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
-# The start of a reference ("IMH-2026-0"): its prefix, through the trigram index on `reference`.
+# The start of a reference ("IMH-2026-0"): a prefix, through the pattern index Django makes for a
+# unique CharField (referrals_referral_reference_..._like, varchar_pattern_ops).
 REFERENCE_START = re.compile(r"IMH(-[0-9]{0,4}(-[0-9]*)?)?", re.IGNORECASE)
 # A part of one ("00042", "2026-0004"): digits no name, CHI number or postcode has.
 REFERENCE_PART = re.compile(r"[0-9]+(-[0-9]+)?")
@@ -224,9 +225,9 @@ class ReferralQuerySet(models.QuerySet):
         referrals" and the admin. Each kind is one index's lookup, never a scan:
 
         - a whole reference, in any case: exactly (the unique index on `reference`);
-        - the start of one ("IMH-2026-0") or a part of one ("00042"): by the trigram index on
-          `reference`;
+        - the start of one ("IMH-2026-0"): by the pattern index on `reference`;
         - a CHI number, with spaces or hyphens as `validate_chi` reads it: exactly;
+        - a part of a reference ("00042", "2026-0004"): by the trigram index on `reference`;
         - a postcode, with or without its space: exactly, in its normal form (never its halves
           as names);
         - anything else: the baby's name, every word in the given or family name (words of
@@ -436,7 +437,7 @@ class Referral(models.Model):
                 fields=["status", "submitted_at", "reference"], name="referrals_queue_idx"
             ),
             models.Index(fields=["submitted_at", "reference"], name="referrals_received_idx"),
-            # The search by a reference's start or part (ReferralQuerySet.search; pg_trgm).
+            # The search by a part of a reference (ReferralQuerySet.search; pg_trgm).
             GinIndex(
                 OpClass("reference", name="gin_trgm_ops"), name="referrals_reference_trgm_idx"
             ),

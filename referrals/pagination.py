@@ -133,9 +133,9 @@ def _read(queryset, ordering, size, decorate):
     joins, subqueries), in two steps of one query: the keys of the page from the list's own
     index, then those rows decorated, so a join or a subquery runs for the page's rows only,
     never for every row the list matched before its LIMIT."""
-    keys = queryset.order_by(*ordering).values("pk")[: size + 1]
     if decorate is None:
         return list(queryset.order_by(*ordering)[: size + 1])
+    keys = queryset.order_by(*ordering).values("pk")[: size + 1]
     page = queryset.model._base_manager.filter(pk__in=keys)
     return list(decorate(page).order_by(*ordering))
 

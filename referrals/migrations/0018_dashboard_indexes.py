@@ -1,6 +1,6 @@
 # Issue 18: the team's pages at 100,000 referrals. The queues in the dashboard's order (received,
 # then reference), "All" in it both ways (the dashboard and the admin's changelist), and the
-# search by a reference's start or part through pg_trgm (created by patients 0003).
+# search by a part of a reference through pg_trgm (created by patients 0003).
 
 import django.contrib.postgres.indexes
 from django.conf import settings
