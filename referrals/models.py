@@ -147,10 +147,6 @@ def _open_queues(now):
 # The queues that grow for ever ("Withdrawn or closed", "All") are counted up to this many and
 # then said to hold "more than" it (ADR 0014): counting them whole reads every referral.
 COUNT_CAP = 1000
-CAPPED_QUEUES = {
-    "closed": ("status", "submitted_at", "reference"),  # referrals_queue_idx
-    "all": ("submitted_at", "reference"),  # referrals_received_idx
-}
 
 
 class CappedCount(Subquery):
@@ -184,7 +180,7 @@ class ReferralQuerySet(models.QuerySet):
         """The referrals in the team's queue `key` (the dashboard's QUEUES)."""
         return self.filter(_queues(now)[key])
 
-    def queue_counts(self, now, *, narrowed=False):
+    def queue_counts(self, now):
         """How many referrals are in each of the team's queues, in one query (ADR 0014): the
         open queues exactly, from the index ranges of their statuses (never a scan of every
         referral); "Withdrawn or closed" and "All" up to COUNT_CAP + 1, which means "more than
@@ -193,16 +189,11 @@ class ReferralQuerySet(models.QuerySet):
         in_open_queue = Q()
         for condition in open_queues.values():
             in_open_queue |= condition
-        # The whole queue is read in its index's order, so the count stops at the cap wherever
-        # the rows are; a narrowed one (`narrowed`: a search or filters) from the index that
-        # narrows it, as the planner chooses (an order would walk the queue's index instead).
+        # In no order: the count stops at the first COUNT_CAP + 1 rows found, read from wherever
+        # the planner expects them soonest (an order could make it read and sort them all).
         capped = {
-            key: CappedCount(
-                self.in_queue(key, now)
-                .order_by(*([] if narrowed else order))
-                .values("pk")[: COUNT_CAP + 1]
-            )
-            for key, order in CAPPED_QUEUES.items()
+            key: CappedCount(self.in_queue(key, now).order_by().values("pk")[: COUNT_CAP + 1])
+            for key in ("closed", "all")
         }
         return self.filter(in_open_queue).aggregate(
             **{key: models.Count("pk", filter=condition) for key, condition in open_queues.items()},

@@ -25,7 +25,7 @@ def dashboard(request):
     filters = form.filters()
     now = timezone.now()
     referrals = board.filtered(request.user, filters)
-    counts = referrals.queue_counts(now, narrowed=filters.narrowing)
+    counts = referrals.queue_counts(now)
     count = counts[filters.queue]
     page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
     # The rows name babies: one event for the list. What was searched for is not stored (it
