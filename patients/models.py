@@ -6,8 +6,10 @@ baby's record from vanishing with a carer's, or a practice's.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from phonenumber_field.modelfields import PhoneNumberField
 
 from patients import ages
@@ -194,6 +196,13 @@ class Infant(models.Model):
             models.Index(fields=["postcode"], name="patients_infant_postcode_idx"),
             models.Index(fields=["family_name", "given_name"], name="patients_infant_name_idx"),
             models.Index(fields=["date_of_birth"], name="patients_infant_dob_idx"),
+            # The search by name (referrals' ReferralQuerySet.search): pg_trgm on the names as
+            # Django's case-insensitive lookups compare them, UPPER(name) LIKE UPPER('%word%').
+            GinIndex(
+                OpClass(Upper("given_name"), name="gin_trgm_ops"),
+                OpClass(Upper("family_name"), name="gin_trgm_ops"),
+                name="patients_infant_name_trgm_idx",
+            ),
         ]
         constraints = [
             # The practice and the registration answer travel together.

@@ -7,9 +7,10 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from patients.catchment import CATCHMENT
@@ -21,6 +22,14 @@ from referrals.waiting_times import referral_to_treatment
 
 # A whole reference (workflow.next_reference): looked up by the unique index on `reference`.
 WHOLE_REFERENCE = re.compile(r"IMH-[0-9]{4}-[0-9]{5,}", re.IGNORECASE)
+# The start of a reference ("IMH-2026-0"): a prefix, through the pattern index Django makes for a
+# unique CharField (referrals_referral_reference_..._like, varchar_pattern_ops).
+REFERENCE_START = re.compile(r"IMH(-[0-9]{0,4}(-[0-9]*)?)?", re.IGNORECASE)
+# A part of one ("00042", "2026-0004"): digits no name, CHI number or postcode has.
+REFERENCE_PART = re.compile(r"[0-9]+(-[0-9]+)?")
+# A name word shorter than this has no trigram of its own inside a name: it matches the start
+# of a name (the index has the padded "  a" and " ab" a name begins with), longer ones anywhere.
+TRIGRAM = 3
 
 
 class Status(models.TextChoices):
@@ -116,15 +125,37 @@ DECLINED_RECENTLY = datetime.timedelta(days=90)
 def _queues(now):
     """Which referrals are in each of the team's queues (`now` dates "the last 90 days")."""
     return {
+        **_open_queues(now),
+        "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
+        "all": Q(),
+    }
+
+
+def _open_queues(now):
+    """The queues that stay small however long the service runs: referrals still with the
+    team, and the last 90 days' declines. Each is a range of an index on `status`."""
+    return {
         "new": Q(status=Status.SUBMITTED),
         "in_review": Q(status=Status.IN_REVIEW),
         "information_requested": Q(status=Status.INFORMATION_REQUESTED),
         "awaiting_allocation": Q(status__in=CASE_STATUSES, allocated_to__isnull=True),
         "accepted": Q(status__in=CASE_STATUSES, allocated_to__isnull=False),
         "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
-        "closed": Q(status__in=[Status.WITHDRAWN, Status.CLOSED]),
-        "all": Q(),
     }
+
+
+# The queues that grow for ever ("Withdrawn or closed", "All") are counted up to this many and
+# then said to hold "more than" it (ADR 0014): counting them whole reads every referral.
+COUNT_CAP = 1000
+
+
+class CappedCount(Subquery):
+    """How many rows `queryset` has, counting no further than its slice (COUNT_CAP + 1): one
+    value for the whole query, so `aggregate()` may hold it next to the exact counts."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    contains_aggregate = True
+    output_field = IntegerField()
 
 
 def _same_baby(infant, *, strict):
@@ -150,9 +181,23 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(_queues(now)[key])
 
     def queue_counts(self, now):
-        """How many referrals are in each of the team's queues: one query."""
-        return self.aggregate(
-            **{key: models.Count("pk", filter=condition) for key, condition in _queues(now).items()}
+        """How many referrals are in each of the team's queues, in one query (ADR 0014): the
+        open queues exactly, from the index ranges of their statuses (never a scan of every
+        referral); "Withdrawn or closed" and "All" up to COUNT_CAP + 1, which means "more than
+        COUNT_CAP" (`is_capped`)."""
+        open_queues = _open_queues(now)
+        in_open_queue = Q()
+        for condition in open_queues.values():
+            in_open_queue |= condition
+        # In no order: the count stops at the first COUNT_CAP + 1 rows found, read from wherever
+        # the planner expects them soonest (an order could make it read and sort them all).
+        capped = {
+            key: CappedCount(self.in_queue(key, now).order_by().values("pk")[: COUNT_CAP + 1])
+            for key in ("closed", "all")
+        }
+        return self.filter(in_open_queue).aggregate(
+            **{key: models.Count("pk", filter=condition) for key, condition in open_queues.items()},
+            **capped,
         )
 
     def visible_to(self, user):
@@ -167,28 +212,40 @@ class ReferralQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text):
-        """Referrals whose reference, baby's name (every word in the given or family name), CHI
-        number or postcode matches `text`: the one search of the dashboard, "Your referrals"
-        and the admin. A CHI number may be typed with spaces or hyphens, as `validate_chi`
-        reads it; a postcode with or without its space."""
+        """Referrals matching `text`, by what was typed: the one search of the dashboard, "Your
+        referrals" and the admin. Each kind is one index's lookup, never a scan:
+
+        - a whole reference, in any case: exactly (the unique index on `reference`);
+        - the start of one ("IMH-2026-0"): by the pattern index on `reference`;
+        - a CHI number, with spaces or hyphens as `validate_chi` reads it: exactly;
+        - a part of a reference ("00042", "2026-0004"): by the trigram index on `reference`;
+        - a postcode, with or without its space: exactly, in its normal form (never its halves
+          as names);
+        - anything else: the baby's name, every word in the given or family name (words of
+          three letters or more anywhere in it, shorter ones at its start), by the trigram
+          indexes on the names (patients.Infant).
+        """
+        text = text.strip()
         if WHOLE_REFERENCE.fullmatch(text):
-            # Nothing else can match it (no name, CHI or postcode looks like this), and an exact
-            # match uses the index where "contains" would read every referral.
             return self.filter(reference=text.upper())
-        condition = Q(reference__icontains=text)
+        if REFERENCE_START.fullmatch(text):
+            return self.filter(reference__startswith=text.upper())
+        with contextlib.suppress(ValidationError):
+            return self.filter(infant__chi_number=validate_chi(text))
+        if REFERENCE_PART.fullmatch(text):
+            return self.filter(reference__contains=text)
+        with contextlib.suppress(ValueError):
+            return self.filter(infant__postcode=normalise_postcode(text))
         words = text.split()
-        if words:
-            name = Q()
-            for word in words:
-                name &= Q(infant__given_name__icontains=word) | Q(
-                    infant__family_name__icontains=word
-                )
-            condition |= name
-        with contextlib.suppress(ValidationError):  # not a CHI number: the rest may still match
-            condition |= Q(infant__chi_number=validate_chi(text))
-        with contextlib.suppress(ValueError):  # not a postcode: the rest may still match
-            condition |= Q(infant__postcode=normalise_postcode(text))
-        return self.filter(condition)
+        if not words:
+            return self.none()
+        name = Q()
+        for word in words:
+            lookup = "icontains" if len(word) >= TRIGRAM else "istartswith"
+            name &= Q(**{f"infant__given_name__{lookup}": word}) | Q(
+                **{f"infant__family_name__{lookup}": word}
+            )
+        return self.filter(name)
 
     def find_subject(self, criteria):
         """The subject access search: exact matches only, on a reference, a CHI number, or a
@@ -365,7 +422,16 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["referrer", "status", "-updated_at"], name="referrals_mine_idx"),
-            models.Index(fields=["status", "submitted_at"], name="referrals_queue_idx"),
+            # The team's queues in the dashboard's order (received, then reference: a key), and
+            # "All" in it both ways (the admin's changelist orders by it newest first).
+            models.Index(
+                fields=["status", "submitted_at", "reference"], name="referrals_queue_idx"
+            ),
+            models.Index(fields=["submitted_at", "reference"], name="referrals_received_idx"),
+            # The search by a part of a reference (ReferralQuerySet.search; pg_trgm).
+            GinIndex(
+                OpClass("reference", name="gin_trgm_ops"), name="referrals_reference_trgm_idx"
+            ),
             models.Index(fields=["status", "updated_at"], name="referrals_stale_idx"),
             models.Index(fields=["allocated_to", "status"], name="referrals_allocated_idx"),
             models.Index(fields=["priority", "status"], name="referrals_priority_idx"),

@@ -47,13 +47,21 @@ def _cutoff(today, days):
 
 
 def _rows(referrals, field, today, fragment):
-    found = list(referrals.select_related("infant").order_by(field, "pk")[: LISTED + 1])
+    # Only what a row shows: a referral has ~80 columns (JSON among them), up to 51 rows here.
+    shown = ("reference", field, "infant__given_name", "infant__family_name")
+    found = list(
+        referrals.select_related("infant").only(*shown).order_by(field, "pk")[: LISTED + 1]
+    )
+    # The referral page's address made once, the reference put in for each row (reverse() is
+    # the dearest part of a row, 51 times a list).
+    slot = "IMH-0000-00000"
+    url = page_url(Referral(reference=slot), fragment)
     rows = [
         AlertRow(
             reference=referral.reference,
             baby_name=referral.infant.full_name or "Name not given",
             days=(today - timezone.localdate(getattr(referral, field))).days,
-            url=page_url(referral, fragment),
+            url=url.replace(slot, referral.reference),
         )
         for referral in found[:LISTED]
     ]

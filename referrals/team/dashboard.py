@@ -1,8 +1,23 @@
 """The team's triage dashboard: its queues, filters and search, and the rows it shows.
 
-The page costs a constant number of queries however many referrals there are: one for the
-queue counts (conditional aggregation), one for the paginator's count, one for the page of rows
-(everything a row shows is joined or annotated), one for the "allocated to" choices.
+The page costs a constant number of queries however many referrals there are, and none reads
+every referral (issue 18; tests/integration/referrals/team/test_dashboard_plans.py checks the
+plans on thousands of rows):
+
+- the queue counts, one query (`ReferralQuerySet.queue_counts`, ADR 0014): the open queues
+  exactly from their statuses' index ranges; "Withdrawn or closed" and "All" up to COUNT_CAP,
+  then "more than" it. The current queue's count is the caption's: no paginator count;
+- the page of rows, one query: a keyset page (referrals.pagination) in the order of an index,
+  (status, submitted_at, reference) for a queue and (submitted_at, reference) for "All", either
+  way, so the last page costs what the first does; only the columns a row shows, the people's
+  names by one join each, and the parents' views and links as subqueries run for the page's
+  rows only;
+- the search (`ReferralQuerySet.search`) by what was typed, each kind one index's lookup;
+- two for the page's appointments and unavailability (the clock), one for the "allocated to"
+  choices.
+
+Rows are made here ready to print (words, the referral page's link, the received date), so the
+table's loop only prints them (templates/referrals/team/_table.html).
 """
 
 import datetime
@@ -10,8 +25,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
@@ -22,7 +37,10 @@ from patients.models import Postcode
 from referrals import waiting_times
 from referrals.labels import ELIGIBILITY_LABELS, STATUS_TAGS
 from referrals.models import (
+    COUNT_CAP,
     WAITING_STATUSES,
+    WHOLE_REFERENCE,
+    Appointment,
     InformationRequest,
     ParentInvitation,
     ParentViews,
@@ -30,8 +48,9 @@ from referrals.models import (
     Priority,
     Referral,
     Status,
+    Unavailability,
 )
-from referrals.pagination import query_with
+from referrals.pagination import KEYSET_PARAMS, cursor_from, keyset_page, query_with
 
 PAGE_SIZE = 25
 
@@ -265,28 +284,97 @@ def _link_state(now):
     return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
 
 
+# What a row shows (`row`, `Referral.wait`), and nothing else: a referral has ~80 columns,
+# JSON among them; of the people, their names.
+PERSON = ("given_name", "family_name")
+ROW_FIELDS = (
+    "reference",
+    "status",
+    "submitted_at",
+    "closed_on",
+    "decided_at",
+    "referrer_name",
+    "referrer_profession",
+    "eligibility_outcome",
+    "possible_duplicate",
+    "priority",
+    "answer_received_at",
+    "parent_views_method",
+    *(f"infant__{name}" for name in (*PERSON, "date_of_birth")),
+    *(
+        f"{person}__{name}"
+        for person in ("referrer", "allocated_to", "review_started_by")
+        for name in PERSON
+    ),
+)
+
+
 def in_queue(referrals, filters, now):
-    """The queue's referrals, with everything a row shows, oldest received first."""
+    """The queue's referrals (what the page's keys are read from, by the queue's index)."""
+    return referrals.in_queue(filters.queue, now)
+
+
+def with_row_data(now):
+    """A function adding everything a row shows to a page's referrals. The row's subqueries are
+    in its SELECT list, each by an index on its table's `referral`, and keyset_page runs them
+    for the page's rows only (never a pass over every parents' views row)."""
     latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
         "-asked_at", "-id"
     )
     views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
-    return (
-        referrals.in_queue(filters.queue, now)
-        .select_related("infant", "referrer", "allocated_to", "review_started_by")
-        # The clock (Referral.wait) reads these: two queries for the page, whatever its length.
-        .prefetch_related("appointments", "unavailability")
-        .annotate(
-            information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
-            parent_views_received=Exists(views_received),
-            parent_link_state=_link_state(now),
+
+    def decorate(page):
+        return (
+            page.select_related("infant", "referrer", "allocated_to", "review_started_by")
+            .only(*ROW_FIELDS)
+            # The clock (Referral.wait) reads these: two queries for the page, whatever its length,
+            # with only what the clock reads (Appointment.for_clock, Unavailability.for_clock).
+            .prefetch_related(
+                Prefetch(
+                    "appointments",
+                    queryset=Appointment.objects.only(
+                        "referral", "on", "purpose", "attendance", "cancelled_on"
+                    ),
+                ),
+                Prefetch(
+                    "unavailability",
+                    queryset=Unavailability.objects.only("referral", "start", "end"),
+                ),
+            )
+            .annotate(
+                information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
+                # A value, not an EXISTS, which the planner may turn into a hash of every
+                # parents' views row: this is one index lookup for each of the page's rows.
+                parent_views_received=Subquery(views_received.values("pk")[:1]),
+                parent_link_state=_link_state(now),
+            )
         )
-        .order_by(*ORDERINGS[filters.sort])
+
+    return decorate
+
+
+def is_capped(count):
+    """Whether a queue's count stopped at the cap (ReferralQuerySet.queue_counts, ADR 0014)."""
+    return count > COUNT_CAP
+
+
+def count_text(count):
+    return f"more than {COUNT_CAP:,}" if is_capped(count) else f"{count:,}"
+
+
+def paginate(referrals, filters, params, count, now):
+    """The keyset page the GET parameters point to (the first for anything invalid), its rows
+    with everything they show; `count` is the queue's, from `queue_counts`, which places the
+    last page when exact."""
+    return keyset_page(
+        referrals,
+        decorate=with_row_data(now),
+        ordering=ORDERINGS[filters.sort],
+        key="reference",
+        cursor=cursor_from(params, WHOLE_REFERENCE),
+        size=PAGE_SIZE,
+        total=None if is_capped(count) else count,
     )
-
-
-def paginate(referrals, page_number):
-    return Paginator(referrals, PAGE_SIZE).get_page(page_number)
 
 
 # --- what the page shows --------------------------------------------------------------------
@@ -296,19 +384,24 @@ def paginate(referrals, page_number):
 class QueueLink:
     key: str
     label: str
-    count: int
+    count: int  # COUNT_CAP + 1 means "more than COUNT_CAP"
     href: str
     current: bool
 
+    @property
+    def count_text(self):
+        return count_text(self.count)
+
 
 def queue_links(params, filters, counts):
-    """The queues as links that keep the other filters (and go back to page 1)."""
+    """The queues as links that keep the other filters (and go back to the first page)."""
+    first_page = dict.fromkeys((*KEYSET_PARAMS, "page"))  # "page": an address from before keysets
     return [
         QueueLink(
             key=queue.key,
             label=queue.label,
             count=counts[queue.key],
-            href=query_with(params, queue=queue.key, page=None),
+            href=query_with(params, queue=queue.key, **first_page),
             current=queue.key == filters.queue,
         )
         for queue in QUEUES
@@ -318,11 +411,13 @@ def queue_links(params, filters, counts):
 @dataclass(frozen=True)
 class DashboardRow:
     reference: str
+    href: str  # the team's referral page
     baby_name: str
     age: str
     referrer_name: str
     referrer_profession: str
     received_on: datetime.date | None
+    received_text: str  # "1 Feb 2026"
     days_waiting: str
     week_of_18: str
     over_18_weeks: bool
@@ -345,8 +440,15 @@ def _age(infant, today):
     return plural(age_in_months(infant.date_of_birth, today), "month")
 
 
+# The labels, looked up once: an enum's `.values` and a model's get_..._display() rebuild their
+# lists on every call, 25 times a page.
+PROFESSION_LABELS = dict(Profession.choices)
+STATUS_LABELS = dict(Status.choices)
+PRIORITY_LABELS = dict(Priority.choices)
+
+
 def _profession(value):
-    return Profession(value).label if value in Profession.values else value or "Not given"
+    return PROFESSION_LABELS.get(value) or value or "Not given"
 
 
 def _waiting(referral, today):
@@ -375,7 +477,7 @@ def _status_detail(referral):
 
 def _parent_views(referral):
     """Views received, else the state of the secure links, else how the referrer said the
-    parents would give their views (the annotations come from `in_queue`)."""
+    parents would give their views (the annotations come from `with_row_data`)."""
     if getattr(referral, "parent_views_received", False):
         return VIEWS_RECEIVED
     link_state = getattr(referral, "parent_link_state", None)
@@ -384,23 +486,34 @@ def _parent_views(referral):
     return PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given")
 
 
-def row(referral, today):
+# The referral page's address with a stand-in reference: one reverse() a page, not one a row.
+_REFERENCE_SLOT = "IMH-0000-00000"
+
+
+def _referral_href():
+    return reverse("referrals:team_referral", args=[_REFERENCE_SLOT])
+
+
+def row(referral, today, href=None):
     infant = referral.infant
+    received = referral.received_on
     days, week, over = _waiting(referral, today)
     eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
         referral.eligibility_outcome, ("Not assessed", "nhsuk-tag--grey")
     )
     return DashboardRow(
         reference=referral.reference,
+        href=(href or _referral_href()).replace(_REFERENCE_SLOT, referral.reference),
         baby_name=infant.full_name or "Name not given",
         age=_age(infant, today),
         referrer_name=referral.referrer_name or referral.referrer.full_name,
         referrer_profession=_profession(referral.referrer_profession),
-        received_on=referral.received_on,
+        received_on=received,
+        received_text=f"{received.day} {received:%b %Y}" if received else "",
         days_waiting=days,
         week_of_18=week,
         over_18_weeks=over,
-        status=referral.get_status_display(),
+        status=STATUS_LABELS.get(referral.status, referral.status),
         status_class=STATUS_TAGS[referral.status],
         status_detail=_status_detail(referral),
         answer_received=referral.answer_received_at is not None,
@@ -408,27 +521,39 @@ def row(referral, today):
         eligibility_class=eligibility_class,
         parent_views=_parent_views(referral),
         possible_duplicate=referral.possible_duplicate,
-        priority=referral.get_priority_display() if referral.priority else "Not set",
+        priority=PRIORITY_LABELS.get(referral.priority, referral.priority) or "Not set",
         urgent=referral.priority == Priority.URGENT,
         allocated_to=referral.allocated_to.full_name if referral.allocated_to else "Not allocated",
     )
 
 
 def rows(referrals, today):
-    return [row(referral, today) for referral in referrals]
+    href = _referral_href()
+    return [row(referral, today, href) for referral in referrals]
 
 
-def caption(filters, page):
+def caption(filters, page, count):
+    """Where the page is: "New: 26 to 50 of 1,234 referrals, oldest received first". Past the
+    count's cap, "of more than 1,000"; on a page reached from the last with the count capped,
+    where it is is not known (counting would read every row before it), and the caption says
+    only how many it shows, and whether they are the last."""
     queue = QUEUES_BY_KEY[filters.queue].label
     if filters.search and filters.queue == SEARCH_QUEUE:
         queue = "Matches in every queue"
     order = "oldest" if filters.sort == OLDEST else "newest"
-    if not page.paginator.count:
+    if not page.rows:
         return f"{queue}: no referrals"
-    return (
-        f"{queue}: {page.start_index()} to {page.end_index()} of "
-        f"{plural(page.paginator.count, 'referral')}, {order} received first"
-    )
+    of = f"of {count_text(count)} referrals" if count != 1 else "of 1 referral"
+    if page.start:
+        end = page.start + len(page.rows) - 1
+        return f"{queue}: {page.start:,} to {end:,} {of}, {order} received first"
+    shown = plural(len(page.rows), "referral")
+    where = ", the last" if page.cursor.last else ""
+    return f"{queue}: {shown}{where} {of}, {order} received first"
+
+
+def key_of(row):
+    return row.reference
 
 
 def clear_filters_href(filters, search_key=""):

@@ -195,3 +195,47 @@ def test_the_dashboard_fits_and_a_search_looks_in_every_queue(page, live_server,
     check_accessible(page)
 
     assert console_errors == []
+
+
+def test_the_pages_of_a_long_queue_are_walked_by_their_links(page, live_server, console_errors):
+    """Issue 18, point 3: keyset pages, with first, previous, next and last links a person can
+    use, the caption saying where they are; the links fit and pass axe."""
+    lead = ServiceLeadFactory(email="pages.lead@example.org", password=PASSWORD)
+    referrer = ReferrerFactory()
+    made = [
+        ReferralFactory(
+            submitted=True,
+            with_carer=False,
+            referrer=referrer,
+            reference=f"IMH-2026-{number:05d}",
+            submitted_at=days_ago(60 - number),
+        )
+        for number in range(1, 28)
+    ]
+    sign_in(page, live_server, lead)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    pages = page.get_by_role("navigation", name="Pages of referrals")
+
+    page.goto(live_server.url + "/team/")
+    expect(page.get_by_role("table", name=re.compile(r"^New: 1 to 25 of 27 "))).to_be_visible()
+    expect(pages.get_by_role("link", name=re.compile("^First"))).to_have_count(0)
+    screenshot(page, "pages-first")
+    check_accessible(page)
+
+    pages.get_by_role("link", name=re.compile("^Next")).click()
+    table = page.get_by_role("table", name=re.compile(r"^New: 26 to 27 of 27 "))
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table).to_contain_text(made[-1].reference)
+    expect(pages.get_by_role("link", name=re.compile("^Next"))).to_have_count(0)
+    check_accessible(page)
+
+    pages.get_by_role("link", name=re.compile("^Previous")).click()
+    expect(page.get_by_role("table", name=re.compile(r"^New: 1 to 25 of 27 "))).to_be_visible()
+    pages.get_by_role("link", name=re.compile("^Last")).click()
+    expect(page.get_by_role("table", name=re.compile(r"^New: 3 to 27 of 27 "))).to_be_visible()
+    pages.get_by_role("link", name=re.compile("^First")).click()
+    expect(page.get_by_role("table", name=re.compile(r"^New: 1 to 25 of 27 "))).to_be_visible()
+    box = layout(page)
+    assert box["scrollWidth"] <= box["windowWidth"], box
+
+    assert console_errors == []

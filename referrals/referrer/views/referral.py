@@ -57,6 +57,9 @@ def my_referrals(request):
         referrals = referrals.search(search)
     if status:
         referrals = referrals.filter(status=status)
+    # Numbered pages (OFFSET), not the dashboard's keyset pages: the list is one referrer's own
+    # referrals, read by referrals_mine_idx (referrer, ...), so its deepest page skips that
+    # referrer's referrals only (tens to a few hundred over years), never the service's history.
     page = Paginator(referrals.order_by("-updated_at", "-pk"), MY_REFERRALS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

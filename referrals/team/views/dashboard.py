@@ -8,7 +8,7 @@ from imhs import audit, search_terms
 from imhs.accounts.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals.models import Referral
-from referrals.pagination import pagination
+from referrals.pagination import keyset_pagination
 from referrals.team import alerts
 from referrals.team import dashboard as board
 
@@ -25,7 +25,9 @@ def dashboard(request):
     filters = form.filters()
     now = timezone.now()
     referrals = board.filtered(request.user, filters)
-    page = board.paginate(board.in_queue(referrals, filters, now), request.GET.get("page"))
+    counts = referrals.queue_counts(now)
+    count = counts[filters.queue]
+    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
     # The rows name babies: one event for the list. What was searched for is not stored (it
     # is often a name).
     audit.record(
@@ -35,7 +37,7 @@ def dashboard(request):
         request=request,
         detail={"list": True},
     )
-    queues = board.queue_links(links, filters, referrals.queue_counts(now))
+    queues = board.queue_links(links, filters, counts)
     context = {
         "form": form,
         "filters": filters,
@@ -43,9 +45,9 @@ def dashboard(request):
         "matches_elsewhere": board.matches_elsewhere(queues, filters),
         "search_keeps": board.search_keeps(filters),
         "search_key": search_key,
-        "rows": board.rows(page, timezone.localdate(now)),
-        "caption": board.caption(filters, page),
-        "pagination": pagination(page, links),
+        "rows": board.rows(page.rows, timezone.localdate(now)),
+        "caption": board.caption(filters, page, count),
+        "pagination": keyset_pagination(page, links, board.key_of),
         "clear_filters": board.clear_filters_href(filters, search_key),
         "can_export_audit": is_service_lead(request.user),
         "alerts": alerts.alerts(request.user, now),

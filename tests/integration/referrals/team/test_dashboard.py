@@ -13,6 +13,7 @@ from django.utils import timezone
 from imhs.models import Profession
 from patients.catchment import CATCHMENT
 from referrals.models import InformationRequest, Referral
+from referrals.team import dashboard as board
 from referrals.team.dashboard import PAGE_SIZE
 from tests.factories import (
     GPPracticeFactory,
@@ -304,7 +305,8 @@ def test_search_narrows(team_client, searchable, text):
 
 def test_a_whole_reference_is_looked_up_by_its_index(searchable):
     """Point 8: a whole reference, in any case, is one lookup in the unique index on
-    `reference` (sequential scans off, so the plan shows whether an index can serve it)."""
+    `reference`; a part of one, the trigram index's (issue 18; sequential scans off, so the
+    plan shows whether an index can serve it)."""
 
     def plan(text):
         with connection.cursor() as cursor:
@@ -312,7 +314,7 @@ def test_a_whole_reference_is_looked_up_by_its_index(searchable):
         return Referral.objects.search(text).explain()
 
     assert "Index Cond: ((reference)::text = 'IMH-2026-00042'::text)" in plan("imh-2026-00042")
-    assert "Index Cond: ((reference)" not in plan("2026-0004")  # a part: every referral read
+    assert "Index Cond: ((reference)::text ~~ '%2026-0004%'::text)" in plan("2026-0004")
     assert list(Referral.objects.search("imh-2026-00042")) == [searchable["wanted"]]
 
 
@@ -485,19 +487,130 @@ def test_pages_of_25_keep_the_filters(team_client):
         priority="urgent",
     )
     first = page(team_client, priority="urgent")
-    second = page(team_client, priority="urgent", page=2)
+    links = first.context["pagination"]
+    last_row = references(first)[-1]
+    assert links.next == f"?priority=urgent&after={last_row}&at={PAGE_SIZE + 1}"
+    second = team_client.get(URL + links.next)
 
     assert len(first.context["rows"]) == PAGE_SIZE
     assert len(second.context["rows"]) == 5
     assert not set(references(first)) & set(references(second))
-    assert "?priority=urgent&amp;page=2" in first.content.decode()
-    assert 'aria-current="page"' in second.content.decode()
+    assert f"?priority=urgent&amp;after={last_row}&amp;at=26" in first.content.decode()
     assert f"1 to {PAGE_SIZE} of {PAGE_SIZE + 5} referrals" in first.content.decode()
+    assert f"26 to {PAGE_SIZE + 5} of {PAGE_SIZE + 5} referrals" in second.content.decode()
+    assert not second.context["pagination"].next
+    assert second.context["pagination"].previous.startswith("?priority=urgent&before=")
 
 
-def test_a_page_past_the_end_shows_the_last(team_client):
-    referral = submitted()
-    assert references(page(team_client, page=99)) == [referral.reference]
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(board, "PAGE_SIZE", 3)
+    return 3
+
+
+@pytest.fixture
+def ten_with_ties():
+    """Ten referrals received on four days, three and four on the same second: the order's
+    ties are broken by the reference, whatever order they were made in."""
+    days = [days_ago(9), days_ago(5), days_ago(5), days_ago(5), days_ago(2)]
+    days += [days_ago(2), days_ago(2), days_ago(2), days_ago(1), days_ago(1)]
+    numbers = [3, 8, 1, 6, 9, 2, 10, 4, 7, 5]
+    made = [
+        submitted(reference=f"IMH-2026-{number:05d}", submitted_at=day)
+        for number, day in zip(numbers, days, strict=True)
+    ]
+    return sorted(made, key=lambda referral: (referral.submitted_at, referral.reference))
+
+
+def walk(client, response, direction):
+    """Every row from `response` on, following the `direction` link ("next" or "previous")
+    to the end, and the captions on the way."""
+    seen, captions = [], []
+    while True:
+        assert response.status_code == 200
+        rows = references(response)
+        seen = [*seen, *rows] if direction == "next" else [*rows, *seen]
+        captions.append(response.context["caption"])
+        link = response.context["pagination"] and getattr(response.context["pagination"], direction)
+        if not link:
+            return seen, captions
+        response = client.get(URL + link)
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_next_and_previous_walk_the_whole_list_once(team_client, small_pages, ten_with_ties, sort):
+    """Issue 18, point 3: keyset pages, first to last by "next" and last to first by
+    "previous", with ties on the received time: every referral once, in order, no gaps."""
+    expected = [referral.reference for referral in ten_with_ties]
+    if sort == "newest":
+        expected.reverse()
+
+    forwards, captions = walk(team_client, page(team_client, queue="all", sort=sort), "next")
+    last = team_client.get(
+        URL + page(team_client, queue="all", sort=sort).context["pagination"].last
+    )
+    backwards, back_captions = walk(team_client, last, "previous")
+
+    assert forwards == expected
+    assert backwards == expected
+    order = f"{sort} received first"
+    assert captions == [
+        f"All referrals: 1 to 3 of 10 referrals, {order}",
+        f"All referrals: 4 to 6 of 10 referrals, {order}",
+        f"All referrals: 7 to 9 of 10 referrals, {order}",
+        f"All referrals: 10 to 10 of 10 referrals, {order}",
+    ]
+    # From the end, the pages are counted back from the count (exact under the cap).
+    assert back_captions[0] == f"All referrals: 8 to 10 of 10 referrals, {order}"
+    assert back_captions[-1] == f"All referrals: 1 to 1 of 10 referrals, {order}"
+
+
+def test_the_first_and_last_links(team_client, small_pages, ten_with_ties):
+    first = page(team_client, queue="all")
+    links = first.context["pagination"]
+    assert (links.first, links.previous) == ("", "")  # already on the first page
+    last = team_client.get(URL + links.last)
+    assert references(last) == [referral.reference for referral in ten_with_ties[-3:]]
+    assert (last.context["pagination"].next, last.context["pagination"].last) == ("", "")
+    back = team_client.get(URL + last.context["pagination"].first)
+    assert references(back) == references(first)
+    html = last.content.decode()
+    assert 'rel="prev"' in html
+    assert ">First<" in html
+    assert "8 to 10 of 10 referrals" in html
+
+
+def test_a_page_keeps_its_place_when_the_referral_it_follows_moves_queue(
+    team_client, small_pages, ten_with_ties
+):
+    """The key is the row's reference, and its place in the order comes from the referral
+    itself: a referral that left the queue still marks where the next page starts."""
+    first = page(team_client, queue="new")
+    Referral.objects.filter(reference=references(first)[-1]).update(status="withdrawn")
+    second = team_client.get(URL + first.context["pagination"].next)
+    assert references(second) == [referral.reference for referral in ten_with_ties[3:6]]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "IMH-2026-99999"},  # no such referral: the first page
+        {"after": "nonsense"},
+        {"before": "'; DROP TABLE x; --"},
+        {"after": "IMH-2026-00003", "before": "IMH-2026-00005"},
+        {"last": "yes"},
+        {"after": "IMH-2026-00003", "at": "-4"},
+        {"page": "99"},  # an address from before keyset pages
+    ],
+)
+def test_a_cursor_that_is_not_valid_shows_the_first_page(
+    team_client, small_pages, ten_with_ties, params
+):
+    response = page(team_client, queue="all", **params)
+    if params.get("at") == "-4":  # a valid key, a position that is not: the page, unplaced
+        assert references(response) == [r.reference for r in ten_with_ties[1:4]]
+        return
+    assert references(response) == [referral.reference for referral in ten_with_ties[:3]]
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -624,8 +737,9 @@ def make_referrals(count, team_member):
     "params",
     [
         {"queue": "all"},
-        {"queue": "all", "area": "north", "q": "a"},
+        {"queue": "all", "area": "north", "q": "exam"},
         {"q": "IMH"},  # a search, across every queue
+        {"queue": "all", "last": "1"},  # the last page (keyset: read backwards)
     ],
 )
 def test_queries_are_constant_whatever_the_number_of_referrals(

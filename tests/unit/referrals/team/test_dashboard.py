@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils import timezone
 
 from imhs.models import User
 from patients.models import Infant
-from referrals.models import Referral
+from referrals.models import COUNT_CAP, Referral
+from referrals.pagination import Cursor, KeysetPage
 from referrals.team import dashboard
 
 TODAY = datetime.date(2026, 11, 20)
@@ -152,10 +152,37 @@ def test_queue_links_keep_the_filters_and_drop_the_page():
     assert [link.key for link in links if link.current] == ["new"]
 
 
+def keyset_page(rows, start, **cursor):
+    return KeysetPage(
+        rows=list(range(rows)),
+        size=25,
+        cursor=Cursor(**cursor),
+        has_previous=start != 1,
+        has_next=False,
+        start=start,
+    )
+
+
 def test_caption_names_the_queue_and_the_range():
-    page = Paginator(range(30), 25).get_page(2)
-    assert dashboard.caption(dashboard.Filters(queue="in_review"), page) == (
+    page = keyset_page(5, 26, after="IMH-2026-00025")
+    assert dashboard.caption(dashboard.Filters(queue="in_review"), page, 30) == (
         "In review: 26 to 30 of 30 referrals, oldest received first"
+    )
+
+
+def test_caption_past_the_cap_says_more_than_and_where_it_is_when_not_known():
+    """ADR 0014: "All" counted to COUNT_CAP; a page reached from the last has no position."""
+    capped = COUNT_CAP + 1
+    filters = dashboard.Filters(queue="all", sort="newest")
+    assert dashboard.caption(filters, keyset_page(25, 26, after="IMH-2026-00025"), capped) == (
+        f"All referrals: 26 to 50 of more than {COUNT_CAP:,} referrals, newest received first"
+    )
+    assert dashboard.caption(filters, keyset_page(25, None, last=True), capped) == (
+        f"All referrals: 25 referrals, the last of more than {COUNT_CAP:,} referrals, "
+        "newest received first"
+    )
+    assert dashboard.caption(filters, keyset_page(25, None, before="IMH-2026-00025"), capped) == (
+        f"All referrals: 25 referrals of more than {COUNT_CAP:,} referrals, newest received first"
     )
 
 
@@ -184,8 +211,8 @@ def test_clearing_the_filters_keeps_the_queue_and_the_search():
 
 
 def test_caption_of_a_search_in_every_queue():
-    page = Paginator(range(3), 25).get_page(1)
-    assert dashboard.caption(dashboard.Filters(queue="all", search="Example"), page) == (
+    page = keyset_page(3, 1)
+    assert dashboard.caption(dashboard.Filters(queue="all", search="Example"), page, 3) == (
         "Matches in every queue: 1 to 3 of 3 referrals, oldest received first"
     )
 
