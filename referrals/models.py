@@ -439,6 +439,14 @@ class Referral(models.Model):
             models.Index(fields=["status", "decided_at"], name="referrals_decided_idx"),
             models.Index(fields=["referrer_profession", "status"], name="referrals_profession_idx"),
             models.Index(fields=["treatment_started_on"], name="referrals_treatment_idx"),
+            # The monthly report's open and closed cases (referrals.reports.figures): the cases in
+            # treatment now are few, the closed ones many and counted a month at a time.
+            models.Index(
+                fields=["treatment_started_on"],
+                condition=Q(closed_on__isnull=True, treatment_started_on__isnull=False),
+                name="referrals_in_treatment_idx",
+            ),
+            models.Index(fields=["closed_on"], name="referrals_closed_on_idx"),
         ]
         constraints = [
             # Submitted means a reference, a received date and who sent it, together.

@@ -488,8 +488,11 @@ def wait_tables(month):
     within = sum(1 for weeks in adjusted if weeks <= waiting_times.TREATMENT_WEEKS)
     within_unadjusted = sum(1 for weeks in unadjusted if weeks <= waiting_times.TREATMENT_WEEKS)
     waiting_waits = waiting_at(month.last)
-    open_cases = Referral.objects.filter(treatment_started_on__lt=month.first).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=month.first)
+    # Written as two ranges, each served by its own index, not one filter over every case
+    # ever treated: still open, or closed since the month began.
+    open_cases = Referral.objects.filter(
+        Q(treatment_started_on__lt=month.first, closed_on__isnull=True)
+        | Q(treatment_started_on__lt=month.first, closed_on__gte=month.first)
     )
     closed = Referral.objects.filter(
         status=Status.CLOSED, closed_on__range=(month.first, month.last)
