@@ -5,14 +5,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from imhs.nhsuk.text import plural
 from referrals.models import Referral
 from referrals.team.pages import page_url
 
-# An alert lists this many referrals, longest waiting first, and counts the rest.
-LISTED = 50
+# An alert lists this many referrals, longest waiting first, says when there are more, and
+# links to the list that holds them all (the New queue, oldest first; the waiting list): the
+# dashboard draws it on every visit, and a long alert is read no better than a short one.
+LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Alert:
     title: str
     rows: list
     more: bool  # more than LISTED: the rest are not listed
+    see_all: str  # the list where every one of them is
 
     @property
     def count_words(self):
@@ -47,7 +51,7 @@ def _cutoff(today, days):
 
 
 def _rows(referrals, field, today, fragment):
-    # Only what a row shows: a referral has ~80 columns (JSON among them), up to 51 rows here.
+    # Only what a row shows: a referral has ~80 columns (JSON among them), LISTED + 1 rows here.
     shown = ("reference", field, "infant__given_name", "infant__family_name")
     found = list(
         referrals.select_related("infant").only(*shown).order_by(field, "pk")[: LISTED + 1]
@@ -84,6 +88,7 @@ def alerts(user, now):
             ),
             "decided_at",
             "appointments",
+            reverse("referrals:team_waiting_list"),
         ),
         (
             "not_reviewed",
@@ -91,11 +96,12 @@ def alerts(user, now):
             visible.not_reviewed(_cutoff(today, not_reviewed)),
             "submitted_at",
             "",
+            reverse("referrals:dashboard") + "?queue=new",
         ),
     ]
     found = []
-    for key, title, referrals, field, fragment in candidates:
+    for key, title, referrals, field, fragment, see_all in candidates:
         rows, more = _rows(referrals, field, today, fragment)
         if rows:
-            found.append(Alert(key=key, title=title, rows=rows, more=more))
+            found.append(Alert(key=key, title=title, rows=rows, more=more, see_all=see_all))
     return found

@@ -89,6 +89,8 @@ def test_an_alert_lists_the_longest_waiting_and_says_there_are_more(settings, te
     assert alert.more
     assert alert.count_words == f"more than {alerts.LISTED}"
     assert alert.rows[0].days == alerts.LISTED + 2
+    # The rest are where the alert says: the New queue, oldest first.
+    assert alert.see_all == "/team/?queue=new"
 
 
 def test_the_dashboard_shows_each_alert_with_links_days_and_constant_queries(
