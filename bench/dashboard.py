@@ -469,26 +469,27 @@ def get(browser, name, path, marker):
     return elapsed
 
 
-def burst(browser, page, threads, count):
-    """`count` requests of `page` from `threads` threads: (times in ms, seconds in all)."""
-    times, errors = [], []
+def in_threads(threads, count, request):
+    """`request(n)` for n in 0..count-1, shared among `threads` threads; the first error stops
+    them all and is raised here. Returns each request's result, in the order they finished."""
+    results, errors = [], []
     remaining = iter(range(count))
     lock = threading.Lock()
 
     def worker():
         while True:
             with lock:
-                if next(remaining, None) is None or errors:
-                    return
+                n = next(remaining, None)
+            if n is None or errors:
+                return
             try:
-                elapsed = get(browser, *page)
+                result = request(n)
             except Exception as error:  # reported by the calling thread
                 errors.append(error)
                 return
             with lock:
-                times.append(elapsed)
+                results.append(result)
 
-    started = time.perf_counter()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for thread in pool:
         thread.start()
@@ -496,6 +497,13 @@ def burst(browser, page, threads, count):
         thread.join()
     if errors:
         raise errors[0]
+    return results
+
+
+def burst(browser, page, threads, count):
+    """`count` requests of `page` from `threads` threads: (times in ms, seconds in all)."""
+    started = time.perf_counter()
+    times = in_threads(threads, count, lambda _n: get(browser, *page))
     return times, time.perf_counter() - started
 
 
@@ -528,28 +536,7 @@ def memory(browser, server, pages):
     before = server.workers_rss_mb()
     team = [(n, p, m) for n, p, m in pages if n in (FLOOR, DASHBOARD, "waiting list",
                                                      "my caseload", "search: name")]  # fmt: skip
-    counter = iter(range(MEMORY_REQUESTS))
-    lock, errors = threading.Lock(), []
-
-    def worker():
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None or errors:
-                return
-            try:
-                get(browser, *team[n % len(team)])
-            except Exception as error:
-                errors.append(error)
-                return
-
-    pool = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if errors:
-        raise errors[0]
+    in_threads(THREADS, MEMORY_REQUESTS, lambda n: get(browser, *team[n % len(team)]))
     return before, server.workers_rss_mb()
 
 
