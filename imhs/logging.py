@@ -56,10 +56,15 @@ def loggable_path(request):
     return PARENT_LINK.sub("/views/[token]", path)
 
 
+def json_line(event, **fields):
+    """One log line for a log shipper: a JSON object naming its event (requests, tasks)."""
+    return json.dumps({"event": event, **fields}, sort_keys=True, default=str)
+
+
 def request_line(fields, log_format):
     """The request's log line: one JSON object, or words for a person reading a terminal."""
     if log_format == "json":
-        return json.dumps({"event": "request", **fields}, sort_keys=True)
+        return json_line("request", **fields)
     return (
         "{method} {path} {status} {duration_ms}ms request_id={request_id} user_id={user_id}"
     ).format(**fields)

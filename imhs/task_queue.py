@@ -32,7 +32,6 @@ the command, imhs/management/commands/db_worker.py). Two things the library leav
 
 import contextlib
 import datetime
-import json
 import logging
 
 from django.conf import settings
@@ -45,15 +44,11 @@ from django_tasks.signals import task_finished, task_started
 from django_tasks_db import DatabaseBackend as QueueBackend
 from django_tasks_db.models import DBTaskResult
 
-from imhs.logging import current_request_id, end_request, start_request
+from imhs.logging import current_request_id, end_request, json_line, start_request
 
 logger = logging.getLogger("imhs.task_queue")
 
 REQUEST_ID = "request_id"
-
-
-def log_line(event, **fields):
-    return json.dumps({"event": event, **fields}, sort_keys=True, default=str)
 
 
 # --- the request id, queued with the task ----------------------------------------------------
@@ -92,7 +87,7 @@ class InProcessBackend(ImmediateBackend):
 
 def _log_task(event, task_result, **fields):
     logger.info(
-        log_line(
+        json_line(
             event,
             task=task_result.task.name,
             task_id=task_result.id,
@@ -156,7 +151,7 @@ def requeue_abandoned(*, now=None):
             if free:
                 requeued.append(str(task.id))
                 logger.warning(
-                    log_line(
+                    json_line(
                         "task_requeued",
                         task_id=task.id,
                         abandoned_by=(task.worker_ids or ["?"])[-1],

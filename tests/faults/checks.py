@@ -31,6 +31,7 @@ from tests.factories import (
     ReferrerFactory,
     TeamMemberFactory,
 )
+from tests.processes import wait_until
 from tests.sign_in import authenticator_for, unused_totp_code
 
 PASSWORD = "Synthetic fault pass 2026"  # pragma: allowlist secret (invented, loopback only)
@@ -320,15 +321,6 @@ def sent_to(stack):
                 recipients[line[4:].strip()] += 1
                 break
     return recipients
-
-
-def wait_until(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def worker_killed(stack, report):

@@ -15,7 +15,6 @@ What this adds (imhs.task_queue has the reasons at length):
 - A lost database connection is waited out and the loop starts again, instead of exiting.
 """
 
-import logging
 import threading
 import time
 
@@ -24,8 +23,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django_tasks_db.management.commands import db_worker
 
 from imhs import task_queue
-
-logger = logging.getLogger("imhs.task_queue")
+from imhs.logging import json_line
 
 
 class Worker(db_worker.Worker):
@@ -40,8 +38,8 @@ class Worker(db_worker.Worker):
             except (OperationalError, InterfaceError) as exc:
                 # The database went away (a restart, a failover). Wait and connect again; a
                 # task it was running when the connection dropped is put back by the sweeper.
-                logger.warning(
-                    task_queue.log_line("worker_database_unavailable", error=type(exc).__name__)
+                task_queue.logger.warning(
+                    json_line("worker_database_unavailable", error=type(exc).__name__)
                 )
                 self._drop_connection()
                 time.sleep(max(self.interval, 1))

@@ -9,7 +9,6 @@ when TRUSTED_PROXY_COUNT is 0, else TRUSTED_PROXY_IPS.
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port
 from tests.production import HOST, PRODUCTION_ENV, ROOT, run_python
 
 LOAD_CONFIG = """
@@ -51,12 +51,6 @@ def test_a_proxy_address_that_is_not_one_stops_start_up():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXY_IPS" in result.stderr
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get_as_https_from_loopback(port):

@@ -5,7 +5,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from imhs import task_queue
 from imhs.tasks import send_password_reset
 from tests.factories import ReferrerFactory
+from tests.processes import free_port, listening, wait_until
 
 ROOT = Path(django_settings.BASE_DIR)
 PASSWORD = "Synthetic pass 2026"  # pragma: allowlist secret (invented)
@@ -59,24 +59,9 @@ def test_a_task_queued_by_a_request_logs_that_requests_id(client, queue_lines):
 # --- a worker killed mid-task -----------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 def wait_for(condition, *, seconds=30, what="it"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"Waited {seconds} s for {what}.")
+    if not wait_until(condition, seconds):
+        pytest.fail(f"Waited {seconds} s for {what}.")
 
 
 @pytest.fixture
