@@ -3,6 +3,7 @@
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 from scripts.prod_local import ROOT, Stack
@@ -13,14 +14,16 @@ PORTS = {"https": 8643, "http": 8680, "apps": (8701, 8702), "smtp": 8725, "postg
 
 
 def main():
-    cluster = PrivateCluster(STATE / "pg", port=PORTS["postgres"])
-    cluster.start()
-    cluster.drop_database("imhs_faults")
+    # A fresh cluster each run, in a folder of its own under the system's temporary folder: the
+    # `postgres` user runs it, and a checkout may sit where that user cannot reach (a 0700
+    # temporary folder, root's home).
+    cluster = PrivateCluster(tempfile.mkdtemp(prefix="imhs-faults-pg-"), port=PORTS["postgres"])
     stack = Stack(STATE / "stack", database_url=cluster.url("imhs_faults"))
     stack.https_port, stack.http_port = PORTS["https"], PORTS["http"]
     stack.app_ports, stack.smtp_port = list(PORTS["apps"]), PORTS["smtp"]
     started = time.monotonic()
     try:
+        cluster.start()
         stack.down()  # anything a previous, interrupted run left, and its mail and logs
         shutil.rmtree(stack.state, ignore_errors=True)
         stack.up()
@@ -35,6 +38,7 @@ def main():
     finally:
         stack.down()
         cluster.stop()
+        shutil.rmtree(cluster.folder, ignore_errors=True)
     print(f"\nFault tests: {time.monotonic() - started:.0f} s in all.")
     if failures:
         print(f"FAILED: {', '.join(failures)}")

@@ -6,9 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import psycopg2
-from psycopg2 import sql
-
 from scripts.ensure_database import as_cluster_owner, find_program
 
 
@@ -55,16 +52,6 @@ class PrivateCluster:
         if self._pg_ctl("status", check=False).returncode != 0:
             options = f"-p {self.port} -k {self.run} -c listen_addresses=127.0.0.1"
             self._pg_ctl("-o", options, "-l", str(self.folder / "log"), "-w", "start")
-
-    def drop_database(self, name):
-        """Each run starts from an empty database (only ever on this private cluster)."""
-        connection = psycopg2.connect(self.url("postgres"))
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-        connection.close()
 
     def restart(self):
         """A fast restart: every connection is cut, as in a failover or a server upgrade."""
