@@ -5,6 +5,7 @@ through the load balancer, as browsers would.
 Every loop is bounded: a fixed number of referrals, decisions and emails.
 """
 
+import http.client
 import http.cookiejar
 import json
 import re
@@ -75,13 +76,21 @@ class Client:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(url, data=body)  # noqa: S310 (our own https address)
         request.add_header("Referer", url)  # Django's CSRF check wants it over https
+        # Nothing came back, or the answer was cut off when its server died mid-way
+        # (IncompleteRead): as with a browser's error page, the person sends it again.
+        lost = (urllib.error.URLError, OSError, http.client.HTTPException)
         try:
             with self.opener.open(request, timeout=30) as response:
                 return Answer(response.status, body=response.read().decode())
-        except urllib.error.HTTPError as exc:
-            return Answer(exc.code, exc.headers.get("Location", ""), exc.read().decode())
-        except (urllib.error.URLError, OSError):
+        except urllib.error.HTTPError as error:  # a redirect or an error page: read it below
+            answered = error
+        except lost:
             return Answer(None)
+        try:
+            body = answered.read().decode()
+        except lost:
+            return Answer(None)
+        return Answer(answered.code, answered.headers.get("Location", ""), body)
 
     def send(self, path, data=None, *, tries=8):
         """A request, sent again (the same request, with the same form) while nothing or only
