@@ -58,7 +58,7 @@ def sign_in(client, user, *, verified=True):
 
 
 # A signed-in staff request costs three queries before the view runs: the session, the user and
-# the verified device. The dashboard itself makes four more, whatever the number of rows, two
-# for the page's appointments and unavailability (the clock, prefetched), two for its alerts
-# (referrals.team.alerts), and writes its audit event.
-DASHBOARD_QUERIES = 12
+# the verified device. The dashboard itself makes six more, whatever the number of rows: the
+# staff who can be chosen, the queue counts, the page's rows (their clock, parents' views and
+# links within it), two for its alerts (referrals.team.alerts); and writes its audit event.
+DASHBOARD_QUERIES = 10

@@ -22,6 +22,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 PARTS = ("day", "month", "year")
 _LABELS = {"day": "Day", "month": "Month", "year": "Year"}
@@ -210,3 +213,26 @@ class DateInputField(forms.MultiValueField):
             code=code,
             params={"subject": self.error_subject, "parts": parts, **params},
         )
+
+
+class PlainSelect(forms.Select):
+    """A single-choice <select> drawn by a few string joins rather than Django's widget
+    templates (one template render for the select and one for each option): the same HTML,
+    for a form drawn on every visit to a busy page (the dashboard's filters: seven selects,
+    ~2 ms a page through the templates, issue 18). No option groups; attributes escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, SELECTED if str(option) == chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        attributes = flatatt({**self.build_attrs(self.attrs, attrs), "name": name})
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
+SELECTED = mark_safe(" selected")  # nosec B308 B703: a constant

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from imhs.models import REFERRER_PROFESSIONS, STAFF_ROLES, Profession, User
+from imhs.nhsuk.fields import PlainSelect
 from imhs.nhsuk.text import nhs_date, plural
 from patients.ages import age_in_months
 from patients.catchment import CATCHMENT
@@ -40,7 +41,6 @@ from referrals.models import (
     COUNT_CAP,
     WAITING_STATUSES,
     WHOLE_REFERENCE,
-    Appointment,
     InformationRequest,
     ParentInvitation,
     ParentViews,
@@ -48,7 +48,9 @@ from referrals.models import (
     Priority,
     Referral,
     Status,
-    Unavailability,
+    clock_columns,
+    clock_of,
+    wait_of,
 )
 from referrals.pagination import KEYSET_PARAMS, cursor_from, keyset_page, query_with
 
@@ -114,7 +116,7 @@ def _choice(label, choices, *, anything):
         label=label,
         required=False,
         choices=[("", anything), *choices],
-        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+        widget=PlainSelect(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
     )
 
 
@@ -158,7 +160,7 @@ class DashboardFilterForm(forms.Form):
         label="Order",
         required=False,
         choices=[(OLDEST, "Oldest received first"), (NEWEST, "Newest received first")],
-        widget=forms.Select(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
+        widget=PlainSelect(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -284,9 +286,10 @@ def _link_state(now):
     return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
 
 
-# What a row shows (`row`, `Referral.wait`), and nothing else: a referral has ~80 columns,
-# JSON among them; of the people, their names.
-PERSON = ("given_name", "family_name")
+# What a row shows (`row`), and nothing else, read as values (no model instances: 25 rows a page,
+# each with four people): a referral has ~80 columns, JSON among them; of the people, their
+# names; the clock's appointments and unavailability as arrays (referrals.models.clock_columns).
+PEOPLE = ("infant", "referrer", "allocated_to", "review_started_by")
 ROW_FIELDS = (
     "reference",
     "status",
@@ -300,12 +303,13 @@ ROW_FIELDS = (
     "priority",
     "answer_received_at",
     "parent_views_method",
-    *(f"infant__{name}" for name in (*PERSON, "date_of_birth")),
-    *(
-        f"{person}__{name}"
-        for person in ("referrer", "allocated_to", "review_started_by")
-        for name in PERSON
-    ),
+    "infant__date_of_birth",
+    *(f"{person}__{name}" for person in PEOPLE for name in ("given_name", "family_name")),
+    "information_requested_at",
+    "parent_views_received",
+    "parent_link_state",
+    "clock_appointments",
+    "clock_unavailability",
 )
 
 
@@ -324,31 +328,14 @@ def with_row_data(now):
     views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
 
     def decorate(page):
-        return (
-            page.select_related("infant", "referrer", "allocated_to", "review_started_by")
-            .only(*ROW_FIELDS)
-            # The clock (Referral.wait) reads these: two queries for the page, whatever its length,
-            # with only what the clock reads (Appointment.for_clock, Unavailability.for_clock).
-            .prefetch_related(
-                Prefetch(
-                    "appointments",
-                    queryset=Appointment.objects.only(
-                        "referral", "on", "purpose", "attendance", "cancelled_on"
-                    ),
-                ),
-                Prefetch(
-                    "unavailability",
-                    queryset=Unavailability.objects.only("referral", "start", "end"),
-                ),
-            )
-            .annotate(
-                information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
-                # A value, not an EXISTS, which the planner may turn into a hash of every
-                # parents' views row: this is one index lookup for each of the page's rows.
-                parent_views_received=Subquery(views_received.values("pk")[:1]),
-                parent_link_state=_link_state(now),
-            )
-        )
+        return page.annotate(
+            information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
+            # A value, not an EXISTS, which the planner may turn into a hash of every
+            # parents' views row: this is one index lookup for each of the page's rows.
+            parent_views_received=Subquery(views_received.values("pk")[:1]),
+            parent_link_state=_link_state(now),
+            **clock_columns(),
+        ).values(*ROW_FIELDS)
 
     return decorate
 
@@ -434,10 +421,10 @@ class DashboardRow:
     allocated_to: str
 
 
-def _age(infant, today):
-    if infant.date_of_birth is None or today < infant.date_of_birth:
+def _age(born, today):
+    if born is None or today < born:
         return "Not known"
-    return plural(age_in_months(infant.date_of_birth, today), "month")
+    return plural(age_in_months(born, today), "month")
 
 
 # The labels, looked up once: an enum's `.values` and a model's get_..._display() rebuild their
@@ -451,12 +438,26 @@ def _profession(value):
     return PROFESSION_LABELS.get(value) or value or "Not given"
 
 
-def _waiting(referral, today):
+def _name(values, person):
+    """A person's name from a row's values (Infant.full_name, User.full_name); "" for none."""
+    given, family = values[f"{person}__given_name"], values[f"{person}__family_name"]
+    return f"{given or ''} {family or ''}".strip()
+
+
+def _waiting(values, today):
     """(days, "N weeks", over 18 weeks?): the referral-to-treatment clock (adjusted, as the
     waiting list counts it) while the referral is open and treatment has not started."""
-    if referral.status not in WAITING_STATUSES:
+    if values["status"] not in WAITING_STATUSES:
         return "Not waiting", "", False
-    wait = referral.wait(today)
+    appointments, unavailability = clock_of(values)
+    wait = wait_of(
+        status=values["status"],
+        received_on=_received_on(values),
+        closed_on=values["closed_on"],
+        today=today,
+        appointments=appointments,
+        unavailability=unavailability,
+    )
     return (
         plural(wait.adjusted_days, "day"),
         f"{wait.adjusted_weeks} of {waiting_times.TREATMENT_WEEKS} weeks",
@@ -464,26 +465,32 @@ def _waiting(referral, today):
     )
 
 
-def _status_detail(referral):
-    if referral.status == Status.IN_REVIEW and referral.review_started_by:
-        return f"by {referral.review_started_by.full_name}"
-    asked_at = getattr(referral, "information_requested_at", None)
-    if referral.status == Status.INFORMATION_REQUESTED and asked_at:
+def _received_on(values):
+    """Referral.received_on, from a row's values."""
+    return timezone.localdate(values["submitted_at"]) if values["submitted_at"] else None
+
+
+def _status_detail(values):
+    status = values["status"]
+    if status == Status.IN_REVIEW and values["review_started_by__given_name"] is not None:
+        return f"by {_name(values, 'review_started_by')}"
+    asked_at = values.get("information_requested_at")
+    if status == Status.INFORMATION_REQUESTED and asked_at:
         return f"waiting since {nhs_date(timezone.localdate(asked_at))}"
-    if referral.status == Status.DECLINED and referral.decided_at:
-        return f"on {nhs_date(timezone.localdate(referral.decided_at))}"
+    if status == Status.DECLINED and values["decided_at"]:
+        return f"on {nhs_date(timezone.localdate(values['decided_at']))}"
     return ""
 
 
-def _parent_views(referral):
+def _parent_views(values):
     """Views received, else the state of the secure links, else how the referrer said the
     parents would give their views (the annotations come from `with_row_data`)."""
-    if getattr(referral, "parent_views_received", False):
+    if values.get("parent_views_received"):
         return VIEWS_RECEIVED
-    link_state = getattr(referral, "parent_link_state", None)
+    link_state = values.get("parent_link_state")
     if link_state in LINK_LABELS:
         return LINK_LABELS[link_state]
-    return PARENT_VIEWS_LABELS.get(referral.parent_views_method, "Not given")
+    return PARENT_VIEWS_LABELS.get(values["parent_views_method"], "Not given")
 
 
 # The referral page's address with a stand-in reference: one reverse() a page, not one a row.
@@ -494,42 +501,43 @@ def _referral_href():
     return reverse("referrals:team_referral", args=[_REFERENCE_SLOT])
 
 
-def row(referral, today, href=None):
-    infant = referral.infant
-    received = referral.received_on
-    days, week, over = _waiting(referral, today)
+def row(values, today, href=None):
+    """A row ready to print from a referral's values (ROW_FIELDS, read by `with_row_data`)."""
+    received = _received_on(values)
+    days, week, over = _waiting(values, today)
     eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
-        referral.eligibility_outcome, ("Not assessed", "nhsuk-tag--grey")
+        values["eligibility_outcome"], ("Not assessed", "nhsuk-tag--grey")
     )
+    status, priority = values["status"], values["priority"]
     return DashboardRow(
-        reference=referral.reference,
-        href=(href or _referral_href()).replace(_REFERENCE_SLOT, referral.reference),
-        baby_name=infant.full_name or "Name not given",
-        age=_age(infant, today),
-        referrer_name=referral.referrer_name or referral.referrer.full_name,
-        referrer_profession=_profession(referral.referrer_profession),
+        reference=values["reference"],
+        href=(href or _referral_href()).replace(_REFERENCE_SLOT, values["reference"]),
+        baby_name=_name(values, "infant") or "Name not given",
+        age=_age(values["infant__date_of_birth"], today),
+        referrer_name=values["referrer_name"] or _name(values, "referrer"),
+        referrer_profession=_profession(values["referrer_profession"]),
         received_on=received,
         received_text=f"{received.day} {received:%b %Y}" if received else "",
         days_waiting=days,
         week_of_18=week,
         over_18_weeks=over,
-        status=STATUS_LABELS.get(referral.status, referral.status),
-        status_class=STATUS_TAGS[referral.status],
-        status_detail=_status_detail(referral),
-        answer_received=referral.answer_received_at is not None,
+        status=STATUS_LABELS.get(status, status),
+        status_class=STATUS_TAGS[status],
+        status_detail=_status_detail(values),
+        answer_received=values["answer_received_at"] is not None,
         eligibility=eligibility,
         eligibility_class=eligibility_class,
-        parent_views=_parent_views(referral),
-        possible_duplicate=referral.possible_duplicate,
-        priority=PRIORITY_LABELS.get(referral.priority, referral.priority) or "Not set",
-        urgent=referral.priority == Priority.URGENT,
-        allocated_to=referral.allocated_to.full_name if referral.allocated_to else "Not allocated",
+        parent_views=_parent_views(values),
+        possible_duplicate=values["possible_duplicate"],
+        priority=PRIORITY_LABELS.get(priority, priority) or "Not set",
+        urgent=priority == Priority.URGENT,
+        allocated_to=_name(values, "allocated_to") or "Not allocated",
     )
 
 
-def rows(referrals, today):
+def rows(page_rows, today):
     href = _referral_href()
-    return [row(referral, today, href) for referral in referrals]
+    return [row(values, today, href) for values in page_rows]
 
 
 def caption(filters, page, count):
@@ -552,8 +560,8 @@ def caption(filters, page, count):
     return f"{queue}: {shown}{where} {of}, {order} received first"
 
 
-def key_of(row):
-    return row.reference
+def key_of(values):
+    return values["reference"]
 
 
 def clear_filters_href(filters, search_key=""):

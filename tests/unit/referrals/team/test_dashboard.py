@@ -6,8 +6,6 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from imhs.models import User
-from patients.models import Infant
 from referrals.models import COUNT_CAP, Referral
 from referrals.pagination import Cursor, KeysetPage
 from referrals.team import dashboard
@@ -20,24 +18,42 @@ def at_noon(day):
 
 
 def referral(**fields):
-    """An unsaved referral (a pk so its relations can be read) with no appointments and no
-    unavailability, as the dashboard's query prefetches them for the clock."""
-    infant = Infant(
-        given_name="Unitbaby", family_name="Example", date_of_birth=datetime.date(2025, 2, 14)
-    )
-    values = {
-        "reference": "IMH-2026-00001",
-        "status": "submitted",
-        "submitted_at": at_noon(TODAY - datetime.timedelta(days=20)),
-        "referrer_name": "Refertest Visitor",
-        "referrer_profession": "health_visitor",
-        "parent_views_method": "not_now",
-        "eligibility_outcome": "eligible",
-        **fields,
+    """A referral's row values as the dashboard reads them (dashboard.ROW_FIELDS), with no
+    appointments and no unavailability; `infant`, `reviewer` and `allocated_to` as names."""
+    people = {
+        "infant": ("Unitbaby", "Example"),
+        "referrer": ("Refertest", "Visitor"),
+        "allocated_to": (None, None),
+        "review_started_by": (None, None),
+        **{person: fields.pop(person) for person in PEOPLE if person in fields},
     }
-    made = Referral(pk=1, infant=infant, **values)
-    made._prefetched_objects_cache = {"appointments": [], "unavailability": []}
-    return made
+    values = dict.fromkeys(dashboard.ROW_FIELDS)
+    values.update(
+        {
+            "reference": "IMH-2026-00001",
+            "status": "submitted",
+            "submitted_at": at_noon(TODAY - datetime.timedelta(days=20)),
+            "referrer_name": "Refertest Visitor",
+            "referrer_profession": "health_visitor",
+            "parent_views_method": "not_now",
+            "eligibility_outcome": "eligible",
+            "possible_duplicate": False,
+            "priority": "",
+            "infant__date_of_birth": datetime.date(2025, 2, 14),
+            "clock_appointments": [],
+            "clock_unavailability": [],
+            **{
+                f"{person}__{part}": name
+                for person, names in people.items()
+                for part, name in zip(("given_name", "family_name"), names, strict=True)
+            },
+            **fields,
+        }
+    )
+    return values
+
+
+PEOPLE = ("infant", "referrer", "allocated_to", "review_started_by")
 
 
 def test_row_shows_age_in_months_waiting_and_referrer():
@@ -107,19 +123,20 @@ def test_row_eligibility_label(outcome, label):
 
 
 def test_row_says_who_is_reviewing():
-    reviewer = User(given_name="Reviewtest", family_name="Person")
+    reviewer = ("Reviewtest", "Person")
     row = dashboard.row(referral(status="in_review", review_started_by=reviewer), TODAY)
     assert row.status_detail == "by Reviewtest Person"
 
 
 def test_row_says_since_when_information_was_asked_for():
-    waiting = referral(status="information_requested")
-    waiting.information_requested_at = at_noon(datetime.date(2026, 11, 3))
+    waiting = referral(
+        status="information_requested", information_requested_at=at_noon(datetime.date(2026, 11, 3))
+    )
     assert dashboard.row(waiting, TODAY).status_detail == "waiting since 3 November 2026"
 
 
 def test_row_shows_priority_allocation_and_duplicate_flag():
-    person = User(given_name="Allocatedtest", family_name="Person")
+    person = ("Allocatedtest", "Person")
     row = dashboard.row(
         referral(
             status="accepted", priority="urgent", allocated_to=person, possible_duplicate=True
@@ -131,14 +148,12 @@ def test_row_shows_priority_allocation_and_duplicate_flag():
 
 
 def test_age_is_not_known_without_a_date_of_birth():
-    unborn = referral()
-    unborn.infant.date_of_birth = None
+    unborn = referral(infant__date_of_birth=None)
     assert dashboard.row(unborn, TODAY).age == "Not known"
 
 
 def test_one_month_is_singular():
-    one = referral()
-    one.infant.date_of_birth = datetime.date(2026, 10, 20)
+    one = referral(infant__date_of_birth=datetime.date(2026, 10, 20))
     assert dashboard.row(one, TODAY).age == "1 month"
 
 
