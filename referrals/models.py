@@ -133,6 +133,13 @@ def _queues(now):
     }
 
 
+def _declined_since(now):
+    """The start of the first of the last 90 days: whole days, so the queue changes with the
+    day, as what the dashboard keeps does (referrals.team.unchanged)."""
+    first = timezone.localdate(now) - DECLINED_RECENTLY + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+
+
 def _open_queues(now):
     """The queues that stay small however long the service runs: referrals still with the
     team, and the last 90 days' declines. Each is a range of an index on `status`."""
@@ -142,7 +149,7 @@ def _open_queues(now):
         "information_requested": Q(status=Status.INFORMATION_REQUESTED),
         "awaiting_allocation": Q(status__in=CASE_STATUSES, allocated_to__isnull=True),
         "accepted": Q(status__in=CASE_STATUSES, allocated_to__isnull=False),
-        "declined": Q(status=Status.DECLINED, decided_at__gte=now - DECLINED_RECENTLY),
+        "declined": Q(status=Status.DECLINED, decided_at__gte=_declined_since(now)),
     }
 
 
@@ -1204,3 +1211,16 @@ class DestructionRecord(models.Model):
 
     def __str__(self):
         return f"Destroyed {self.reference or self.referral_id} on {self.destroyed_at:%Y-%m-%d}"
+
+
+class DataVersion(models.Model):
+    """One row, one number: raised at the commit of every transaction that wrote to the
+    referrals, their appointments, the babies or the people (a deferred trigger, migration
+    0020), from a sequence, so it only ever goes up, in the order of those commits. What the
+    team's pages work out the same for everyone is kept while it is unchanged
+    (referrals.team.unchanged, ADR 0016)."""
+
+    number = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Data version {self.number}"

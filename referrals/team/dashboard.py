@@ -120,6 +120,26 @@ def _choice(label, choices, *, anything):
     )
 
 
+@dataclass(frozen=True)
+class StaffMember:
+    pk: int
+    name: str
+    active: bool
+
+
+def staff():
+    """The team (anyone with a staff role, those who have left too), by name: who can be
+    chosen under "Allocated to", and the names of those a row shows as allocated or reviewing.
+    One query."""
+    members = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
+    return [
+        StaffMember(pk, f"{given} {family}".strip(), active)
+        for pk, given, family, active in members.values_list(
+            "pk", "given_name", "family_name", "is_active"
+        )
+    ]
+
+
 class DashboardFilterForm(forms.Form):
     """The dashboard's GET parameters. Invalid values are ignored, never an error page."""
 
@@ -163,18 +183,13 @@ class DashboardFilterForm(forms.Form):
         widget=PlainSelect(attrs={"class": "nhsuk-select nhsuk-u-width-full"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff, **kwargs):
+        """`staff`: who can be chosen under "Allocated to" (`staff()`)."""
         super().__init__(*args, **kwargs)
-        # One query, evaluated once: the same list validates and draws the select.
-        staff = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
-        people = [
-            (str(user.pk), user.full_name if user.is_active else f"{user.full_name} (left)")
-            for user in staff.only("given_name", "family_name", "is_active")
-        ]
         self.fields["allocated_to"].choices = [
             ("", "Anyone or no one"),
             (NOT_ALLOCATED, "Not allocated"),
-            *people,
+            *((str(m.pk), m.name if m.active else f"{m.name} (left)") for m in staff),
         ]
 
     def filters(self):
@@ -289,7 +304,9 @@ def _link_state(now):
 # What a row shows (`row`), and nothing else, read as values (no model instances: 25 rows a page,
 # each with four people): a referral has ~80 columns, JSON among them; of the people, their
 # names; the clock's appointments and unavailability as arrays (referrals.models.clock_columns).
-PEOPLE = ("infant", "referrer", "allocated_to", "review_started_by")
+# The staff a row names (allocated to, reviewing) by id, their names from `staff()`: two joins
+# fewer for the page's query to plan.
+PEOPLE = ("infant", "referrer")
 ROW_FIELDS = (
     "reference",
     "status",
@@ -303,6 +320,8 @@ ROW_FIELDS = (
     "priority",
     "answer_received_at",
     "parent_views_method",
+    "allocated_to_id",
+    "review_started_by_id",
     "infant__date_of_birth",
     *(f"{person}__{name}" for person in PEOPLE for name in ("given_name", "family_name")),
     "information_requested_at",
@@ -470,10 +489,11 @@ def _received_on(values):
     return timezone.localdate(values["submitted_at"]) if values["submitted_at"] else None
 
 
-def _status_detail(values):
+def _status_detail(values, names):
     status = values["status"]
-    if status == Status.IN_REVIEW and values["review_started_by__given_name"] is not None:
-        return f"by {_name(values, 'review_started_by')}"
+    reviewer = values["review_started_by_id"]
+    if status == Status.IN_REVIEW and reviewer is not None:
+        return f"by {names[reviewer]}"
     asked_at = values.get("information_requested_at")
     if status == Status.INFORMATION_REQUESTED and asked_at:
         return f"waiting since {nhs_date(timezone.localdate(asked_at))}"
@@ -501,8 +521,9 @@ def _referral_href():
     return reverse("referrals:team_referral", args=[_REFERENCE_SLOT])
 
 
-def row(values, today, href=None):
-    """A row ready to print from a referral's values (ROW_FIELDS, read by `with_row_data`)."""
+def row(values, today, names, href=None):
+    """A row ready to print from a referral's values (ROW_FIELDS, read by `with_row_data`);
+    `names`: the staff's names by id (`staff_names`)."""
     received = _received_on(values)
     days, week, over = _waiting(values, today)
     eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
@@ -523,7 +544,7 @@ def row(values, today, href=None):
         over_18_weeks=over,
         status=STATUS_LABELS.get(status, status),
         status_class=STATUS_TAGS[status],
-        status_detail=_status_detail(values),
+        status_detail=_status_detail(values, names),
         answer_received=values["answer_received_at"] is not None,
         eligibility=eligibility,
         eligibility_class=eligibility_class,
@@ -531,13 +552,28 @@ def row(values, today, href=None):
         possible_duplicate=values["possible_duplicate"],
         priority=PRIORITY_LABELS.get(priority, priority) or "Not set",
         urgent=priority == Priority.URGENT,
-        allocated_to=_name(values, "allocated_to") or "Not allocated",
+        allocated_to=names.get(values["allocated_to_id"], "Not allocated"),
     )
 
 
-def rows(page_rows, today):
+def staff_names(staff, page_rows):
+    """The names of the staff the rows name, by id: from `staff` (kept), and in one query
+    those it lacks (someone allocated whose role has since changed)."""
+    names = {member.pk: member.name for member in staff}
+    named = {values[field] for values in page_rows for field in STAFF_FIELDS} - {None}
+    if missing := named - names.keys():
+        found = User.objects.filter(pk__in=missing).values_list("pk", "given_name", "family_name")
+        names.update({pk: f"{given} {family}".strip() for pk, given, family in found})
+    return names
+
+
+STAFF_FIELDS = ("allocated_to_id", "review_started_by_id")
+
+
+def rows(page_rows, today, staff):
     href = _referral_href()
-    return [row(values, today, href) for values in page_rows]
+    names = staff_names(staff, page_rows)
+    return [row(values, today, names, href) for values in page_rows]
 
 
 def caption(filters, page, count):

@@ -9,7 +9,7 @@ from imhs.accounts.access import is_service_lead, team_member_required
 from imhs.models import AuditAction
 from referrals.models import Referral
 from referrals.pagination import keyset_pagination
-from referrals.team import alerts
+from referrals.team import alerts, unchanged
 from referrals.team import dashboard as board
 
 
@@ -21,11 +21,19 @@ def dashboard(request):
     if request.method == "POST":
         return search_terms.posted(request, keep=board.SEARCH_KEEPS)
     data, links, search_key = search_terms.unfold(request)
-    form = board.DashboardFilterForm(data)
-    filters = form.filters()
     now = timezone.now()
+    kept = unchanged.Kept(day=timezone.localdate(now))
+    staff = kept("staff", board.staff)
+    form = board.DashboardFilterForm(data, staff=staff)
+    filters = form.filters()
     referrals = board.filtered(request.user, filters)
-    counts = referrals.queue_counts(now)
+    # The same for every team member (with no search or filter, the counts): kept while the
+    # data is unchanged (ADR 0016).
+    if filters.narrowing:
+        counts = referrals.queue_counts(now)
+    else:
+        counts = kept("queue_counts", lambda: referrals.queue_counts(now))
+    alert_list = kept("alerts", lambda: alerts.alerts(request.user, now))
     count = counts[filters.queue]
     page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
     # The rows name babies: one event for the list. What was searched for is not stored (it
@@ -45,11 +53,11 @@ def dashboard(request):
         "matches_elsewhere": board.matches_elsewhere(queues, filters),
         "search_keeps": board.search_keeps(filters),
         "search_key": search_key,
-        "rows": board.rows(page.rows, timezone.localdate(now)),
+        "rows": board.rows(page.rows, timezone.localdate(now), staff),
         "caption": board.caption(filters, page, count),
         "pagination": keyset_pagination(page, links, board.key_of),
         "clear_filters": board.clear_filters_href(filters, search_key),
         "can_export_audit": is_service_lead(request.user),
-        "alerts": alerts.alerts(request.user, now),
+        "alerts": alert_list,
     }
     return render(request, "referrals/team/dashboard.html", context)
