@@ -72,6 +72,12 @@ def _rows(referrals, field, today, fragment):
     return rows, len(found) > LISTED
 
 
+def kept_name():
+    """What `alerts` answers is kept under this name (referrals.team.unchanged): with the
+    settings it reads, so an answer worked out under other settings is never given."""
+    return f"alerts {settings.ALERT_NO_APPOINTMENT_DAYS} {settings.ALERT_NOT_REVIEWED_DAYS}"
+
+
 def alerts(user, now):
     """The alerts with something in them (two queries however many referrals). An alert starts
     on the Nth day: accepted (or received) N days ago or more, N from the settings."""

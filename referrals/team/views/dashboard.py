@@ -33,7 +33,7 @@ def dashboard(request):
         counts = referrals.queue_counts(now)
     else:
         counts = kept("queue_counts", lambda: referrals.queue_counts(now))
-    alert_list = kept("alerts", lambda: alerts.alerts(request.user, now))
+    alert_list = kept(alerts.kept_name(), lambda: alerts.alerts(request.user, now))
     count = counts[filters.queue]
     page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
     # The rows name babies: one event for the list. What was searched for is not stored (it
