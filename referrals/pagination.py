@@ -131,19 +131,20 @@ def _reversed(ordering):
 def _read(queryset, ordering, size, decorate):
     """The first size + 1 rows of `queryset` in `ordering`. With `decorate` (what a row shows:
     joins, subqueries), in two steps of one query: the keys of the page from the list's own
-    index, then those rows decorated, so a join or a subquery runs for the page's rows only,
-    never for every row the list matched before its LIMIT."""
+    index, then `decorate(keys)`, the rows of those keys with what they show, so a join or a
+    subquery runs for the page's rows only, never for every row the list matched before its
+    LIMIT."""
     if decorate is None:
         return list(queryset.order_by(*ordering)[: size + 1])
     keys = queryset.order_by(*ordering).values("pk")[: size + 1]
-    page = queryset.model._base_manager.filter(pk__in=keys)
-    return list(decorate(page).order_by(*ordering))
+    return list(decorate(keys).order_by(*ordering))
 
 
 def keyset_page(queryset, *, ordering, key, cursor, size, total=None, decorate=None):
     """The page of `queryset` at `cursor`, in `ordering` (fields all one way, ending with the
-    unique `key`): one query for its rows and whether there are more (size + 1 read), each row
-    `decorate`d (a function of a queryset) if given. `total`, when exact, places the last page.
+    unique `key`): one query for its rows and whether there are more (size + 1 read), read by
+    `decorate` if given (a function of the page's keys, a subquery, answering a queryset).
+    `total`, when exact, places the last page.
     A key no longer in the table (the referral was destroyed) gives the first page: a second
     query, that once."""
     if cursor.last or cursor.before:

@@ -21,11 +21,13 @@ table's loop only prints them (templates/referrals/team/_table.html).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,13 +287,15 @@ def filtered(user, filters):
     return referrals
 
 
-def _link_state(now):
+def _link_state():
     """The most telling state of the referral's secure links (LINK_*), or None if it has none
-    (a subquery, so the page's query count does not grow with its rows)."""
+    (a subquery, so the page's query count does not grow with its rows). Expired by the
+    database's clock (`Now()`, the statement's time), so the query holds no moment of its own
+    and is built once (`_rows_query`)."""
     state = Case(
         When(revoked_at__isnull=False, then=Value(LINK_REVOKED)),
         When(locked_at__isnull=False, then=Value(LINK_LOCKED)),
-        When(expires_at__lte=now, then=Value(LINK_EXPIRED)),
+        When(expires_at__lte=Now(), then=Value(LINK_EXPIRED)),
         When(first_opened_at__isnull=False, then=Value(LINK_OPENED)),
         default=Value(LINK_SENT),
         output_field=IntegerField(),
@@ -337,26 +341,31 @@ def in_queue(referrals, filters, now):
     return referrals.in_queue(filters.queue, now)
 
 
-def with_row_data(now):
-    """A function adding everything a row shows to a page's referrals. The row's subqueries are
-    in its SELECT list, each by an index on its table's `referral`, and keyset_page runs them
-    for the page's rows only (never a pass over every parents' views row)."""
+@functools.cache
+def _rows_query():
+    """Every referral with everything its row shows (ROW_FIELDS): a page's rows are this
+    filtered to the page's keys (`page_rows`). The row's subqueries are in its SELECT list, each
+    by an index on its table's `referral`, and run for the page's rows only (never a pass over
+    every parents' views row). Built once a process: adding the annotations resolves each
+    subquery, which cost more than running the whole query (issue 18); a page only adds its
+    keys and its order to a copy."""
     latest_question = InformationRequest.objects.filter(referral=OuterRef("pk")).order_by(
         "-asked_at", "-id"
     )
     views_received = ParentViews.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=False)
+    return Referral._base_manager.annotate(
+        information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
+        # A value, not an EXISTS, which the planner may turn into a hash of every parents'
+        # views row: this is one index lookup for each of the page's rows.
+        parent_views_received=Subquery(views_received.values("pk")[:1]),
+        parent_link_state=_link_state(),
+        **clock_columns(),
+    ).values(*ROW_FIELDS)
 
-    def decorate(page):
-        return page.annotate(
-            information_requested_at=Subquery(latest_question.values("asked_at")[:1]),
-            # A value, not an EXISTS, which the planner may turn into a hash of every
-            # parents' views row: this is one index lookup for each of the page's rows.
-            parent_views_received=Subquery(views_received.values("pk")[:1]),
-            parent_link_state=_link_state(now),
-            **clock_columns(),
-        ).values(*ROW_FIELDS)
 
-    return decorate
+def page_rows(keys):
+    """The rows of the referrals whose keys (a subquery of primary keys) are `keys`."""
+    return _rows_query().filter(pk__in=keys)
 
 
 def is_capped(count):
@@ -368,13 +377,13 @@ def count_text(count):
     return f"more than {COUNT_CAP:,}" if is_capped(count) else f"{count:,}"
 
 
-def paginate(referrals, filters, params, count, now):
+def paginate(referrals, filters, params, count):
     """The keyset page the GET parameters point to (the first for anything invalid), its rows
     with everything they show; `count` is the queue's, from `queue_counts`, which places the
     last page when exact."""
     return keyset_page(
         referrals,
-        decorate=with_row_data(now),
+        decorate=page_rows,
         ordering=ORDERINGS[filters.sort],
         key="reference",
         cursor=cursor_from(params, WHOLE_REFERENCE),
@@ -504,7 +513,7 @@ def _status_detail(values, names):
 
 def _parent_views(values):
     """Views received, else the state of the secure links, else how the referrer said the
-    parents would give their views (the annotations come from `with_row_data`)."""
+    parents would give their views (the annotations come from `_rows_query`)."""
     if values.get("parent_views_received"):
         return VIEWS_RECEIVED
     link_state = values.get("parent_link_state")
@@ -522,7 +531,7 @@ def _referral_href():
 
 
 def row(values, today, names, href=None):
-    """A row ready to print from a referral's values (ROW_FIELDS, read by `with_row_data`);
+    """A row ready to print from a referral's values (ROW_FIELDS, read by `page_rows`);
     `names`: the staff's names by id (`staff_names`)."""
     received = _received_on(values)
     days, week, over = _waiting(values, today)

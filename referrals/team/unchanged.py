@@ -53,3 +53,8 @@ class Kept:
         answer = work()
         _KEPT[name] = (self.key, answer)
         return answer
+
+
+def forget():
+    """Forget everything kept in this process (a test that must see every query a page makes)."""
+    _KEPT.clear()

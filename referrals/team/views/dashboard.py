@@ -35,7 +35,7 @@ def dashboard(request):
         counts = kept("queue_counts", lambda: referrals.queue_counts(now))
     alert_list = kept(alerts.kept_name(), lambda: alerts.alerts(request.user, now))
     count = counts[filters.queue]
-    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count, now)
+    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count)
     # The rows name babies: one event for the list. What was searched for is not stored (it
     # is often a name).
     audit.record(
