@@ -27,8 +27,9 @@ APP_FUNCTIONS = (
     "referrals_destroy_events(bigint)",
     "retention_prune_append_only(text, timestamptz)",
 )
-# Django's record of applied migrations: read by `makemigrations --check`, written by the owner.
-READ_ONLY_TABLES = ("django_migrations",)
+# Django's record of applied migrations: read by `makemigrations --check`, written by the owner;
+# the data version, written only by its trigger's function, owned by the owner (ADR 0016).
+READ_ONLY_TABLES = ("django_migrations", "referrals_dataversion")
 
 GRANTS = """
 GRANT USAGE ON SCHEMA public TO {app};

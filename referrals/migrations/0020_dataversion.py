@@ -10,7 +10,10 @@ WATCHED = ("referrals_referral", "referrals_appointment", "patients_infant", "im
 
 FUNCTION = """
 CREATE SEQUENCE referrals_dataversion_number;
-CREATE FUNCTION referrals_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: the owner writes the version; the app role may only read it
+-- (imhs.database_roles.READ_ONLY_TABLES), so it cannot set it back to a number already used.
+CREATE FUNCTION referrals_data_changed() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     -- Deferred: runs at commit, once for each row written, so the number is raised once a
     -- transaction (the setting is the transaction's own) and the row's lock is held only

@@ -116,3 +116,20 @@ def test_a_table_a_later_migration_makes_is_granted_to_the_app_role():
     finally:
         conn.rollback()
         conn.close()
+
+
+def test_as_the_app_role_the_data_version_is_read_only():
+    """The version (ADR 0016) is written by its trigger's function, as the owner: the app role
+    reads it (and raises it by writing a watched table: tests/integration/referrals/team/
+    test_unchanged.py, as the app role), but cannot set it."""
+    conn = connect()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT number FROM referrals_dataversion")
+            denied = "permission denied for table referrals_dataversion"
+            assert refused(cursor, "UPDATE referrals_dataversion SET number = 1") == denied
+            assert refused(cursor, "DELETE FROM referrals_dataversion") == denied
+            assert refused(cursor, "INSERT INTO referrals_dataversion VALUES (2, 1)") == denied
+    finally:
+        conn.rollback()
+        conn.close()
