@@ -4,9 +4,19 @@ any transaction that wrote to the tables the team's shared figures are worked ou
 from django.conf import settings
 from django.db import migrations, models
 
-# The tables whose rows the dashboard's shared figures read: queue counts (referrals), alerts
-# (referrals, their appointments, the babies' names), the staff who can be chosen (people).
-WATCHED = ("referrals_referral", "referrals_appointment", "patients_infant", "imhs_user")
+# The tables the dashboard's kept figures read: the queue counts (referrals), the alerts (and
+# the babies' names), the staff who can be chosen (people), a queue's first page of rows (the
+# clock's appointments and unavailability, the parents' links and views, the last question).
+WATCHED = (
+    "referrals_referral",
+    "referrals_appointment",
+    "referrals_unavailability",
+    "referrals_parentinvitation",
+    "referrals_parentviews",
+    "referrals_informationrequest",
+    "patients_infant",
+    "imhs_user",
+)
 
 FUNCTION = """
 CREATE SEQUENCE referrals_dataversion_number;
@@ -61,7 +71,7 @@ class Migration(migrations.Migration):
         migrations.RunSQL(
             FUNCTION + "".join(TRIGGER.format(table=table) for table in WATCHED),
             reverse_sql="".join(
-                f"DROP TRIGGER {table}_data_changed ON {table};" for table in WATCHED
+                f"DROP TRIGGER IF EXISTS {table}_data_changed ON {table};" for table in WATCHED
             )
             + "DROP FUNCTION referrals_data_changed(); DROP SEQUENCE referrals_dataversion_number;",
         ),

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Now
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,7 +55,7 @@ from referrals.models import (
     clock_of,
     wait_of,
 )
-from referrals.pagination import KEYSET_PARAMS, cursor_from, keyset_page, query_with
+from referrals.pagination import KEYSET_PARAMS, Cursor, cursor_from, keyset_page, query_with
 
 PAGE_SIZE = 25
 
@@ -100,8 +101,7 @@ PARENT_VIEWS_LABELS = {
     ParentViewsMethod.NOT_NOW: "Not now",
 }
 # The parents' secure links, most telling first: a referral with several links (two carers,
-# or a link sent again) shows the first of these that any of its links is in. The order of the
-# `When`s in `_link_state` follows ParentInvitation.state.
+# or a link sent again) shows the first of these that any of its links is in (`_link_state`).
 LINK_LOCKED, LINK_OPENED, LINK_SENT, LINK_EXPIRED, LINK_REVOKED = range(1, 6)
 LINK_LABELS = {
     LINK_LOCKED: "Link locked",
@@ -287,22 +287,47 @@ def filtered(user, filters):
     return referrals
 
 
-def _link_state():
-    """The most telling state of the referral's secure links (LINK_*), or None if it has none
-    (a subquery, so the page's query count does not grow with its rows). Expired by the
-    database's clock (`Now()`, the statement's time), so the query holds no moment of its own
-    and is built once (`_rows_query`)."""
-    state = Case(
-        When(revoked_at__isnull=False, then=Value(LINK_REVOKED)),
-        When(locked_at__isnull=False, then=Value(LINK_LOCKED)),
-        When(expires_at__lte=Now(), then=Value(LINK_EXPIRED)),
-        When(first_opened_at__isnull=False, then=Value(LINK_OPENED)),
-        default=Value(LINK_SENT),
-        output_field=IntegerField(),
-    )
+def _links():
+    """The referral's secure links not yet used, as arrays (a subquery, so the page's query
+    count does not grow with its rows): what `_link_state` reads. Their state is worked out
+    when the page is drawn, at its moment, so the rows hold no moment of their own and a
+    first page's rows can be kept (referrals.team.unchanged)."""
     # A link whose views were sent shows as "Views received" (`parent_views_received`).
     links = ParentInvitation.objects.filter(referral=OuterRef("pk"), submitted_at__isnull=True)
-    return Subquery(links.annotate(state=state).order_by("state").values("state")[:1])
+    return ArraySubquery(
+        links.order_by().values(
+            json=JSONObject(
+                revoked="revoked_at",
+                locked="locked_at",
+                expires="expires_at",
+                opened="first_opened_at",
+            )
+        )
+    )
+
+
+LINK_RANKS = {
+    "locked": LINK_LOCKED,
+    "opened": LINK_OPENED,
+    "sent": LINK_SENT,
+    "expired": LINK_EXPIRED,
+    "revoked": LINK_REVOKED,
+}
+
+
+def _link_state(links, now):
+    """The most telling state (LINK_*) of a referral's links (`_links`) at `now`, each link's
+    as ParentInvitation.state says it; None for none."""
+    states = (
+        ParentInvitation(
+            revoked_at=link["revoked"],
+            locked_at=link["locked"],
+            expires_at=datetime.datetime.fromisoformat(link["expires"]),
+            first_opened_at=link["opened"],
+        ).state(now)
+        for link in links
+    )
+    return min((LINK_RANKS[state] for state in states), default=None)
 
 
 # What a row shows (`row`), and nothing else, read as values (no model instances: 25 rows a page,
@@ -330,7 +355,7 @@ ROW_FIELDS = (
     *(f"{person}__{name}" for person in PEOPLE for name in ("given_name", "family_name")),
     "information_requested_at",
     "parent_views_received",
-    "parent_link_state",
+    "parent_links",
     "clock_appointments",
     "clock_unavailability",
 )
@@ -358,7 +383,7 @@ def _rows_query():
         # A value, not an EXISTS, which the planner may turn into a hash of every parents'
         # views row: this is one index lookup for each of the page's rows.
         parent_views_received=Subquery(views_received.values("pk")[:1]),
-        parent_link_state=_link_state(),
+        parent_links=_links(),
         **clock_columns(),
     ).values(*ROW_FIELDS)
 
@@ -377,6 +402,11 @@ def count_text(count):
     return f"more than {COUNT_CAP:,}" if is_capped(count) else f"{count:,}"
 
 
+def is_first_page(params):
+    """Whether the GET parameters ask for a queue's first page (no cursor, or one not valid)."""
+    return cursor_from(params, WHOLE_REFERENCE) == Cursor()
+
+
 def paginate(referrals, filters, params, count):
     """The keyset page the GET parameters point to (the first for anything invalid), its rows
     with everything they show; `count` is the queue's, from `queue_counts`, which places the
@@ -390,6 +420,24 @@ def paginate(referrals, filters, params, count):
         size=PAGE_SIZE,
         total=None if is_capped(count) else count,
     )
+
+
+def counts_and_page(referrals, filters, params, now, kept):
+    """The queue counts and the page of rows. With no search and no filter both are the same
+    for every team member, so `kept` (referrals.team.unchanged.Kept) keeps them while the data
+    is unchanged: the counts, and each queue's first page (its rows' words are made at each
+    page's own moment, by `rows`)."""
+
+    def read_page():
+        return paginate(in_queue(referrals, filters, now), filters, params, counts[filters.queue])
+
+    if filters.narrowing:
+        counts = referrals.queue_counts(now)
+        return counts, read_page()
+    counts = kept("queue_counts", lambda: referrals.queue_counts(now))
+    if not is_first_page(params):
+        return counts, read_page()
+    return counts, kept(f"first page {filters.queue} {filters.sort}", read_page)
 
 
 # --- what the page shows --------------------------------------------------------------------
@@ -516,12 +564,12 @@ def _status_detail(values, names):
     return ""
 
 
-def _parent_views(values):
+def _parent_views(values, now):
     """Views received, else the state of the secure links, else how the referrer said the
     parents would give their views (the annotations come from `_rows_query`)."""
     if values.get("parent_views_received"):
         return VIEWS_RECEIVED
-    link_state = values.get("parent_link_state")
+    link_state = _link_state(values["parent_links"], now)
     if link_state in LINK_LABELS:
         return LINK_LABELS[link_state]
     return PARENT_VIEWS_LABELS.get(values["parent_views_method"], "Not given")
@@ -535,9 +583,10 @@ def _referral_href():
     return reverse("referrals:team_referral", args=[_REFERENCE_SLOT])
 
 
-def row(values, today, names, href=None):
-    """A row ready to print from a referral's values (ROW_FIELDS, read by `page_rows`);
-    `names`: the staff's names by id (`staff_names`)."""
+def row(values, now, names, href=None):
+    """A row ready to print at `now` from a referral's values (ROW_FIELDS, read by
+    `page_rows`); `names`: the staff's names by id (`staff_names`)."""
+    today = timezone.localdate(now)
     received = _received_on(values)
     days, week, over = _waiting(values, today)
     eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
@@ -562,7 +611,7 @@ def row(values, today, names, href=None):
         answer_received=values["answer_received_at"] is not None,
         eligibility=eligibility,
         eligibility_class=eligibility_class,
-        parent_views=_parent_views(values),
+        parent_views=_parent_views(values, now),
         possible_duplicate=values["possible_duplicate"],
         priority=PRIORITY_LABELS.get(priority, priority) or "Not set",
         urgent=priority == Priority.URGENT,
@@ -584,10 +633,10 @@ def staff_names(staff, page_rows):
 STAFF_FIELDS = ("allocated_to_id", "review_started_by_id")
 
 
-def rows(page_rows, today, staff):
+def rows(page_rows, now, staff):
     href = _referral_href()
     names = staff_names(staff, page_rows)
-    return [row(values, today, names, href) for values in page_rows]
+    return [row(values, now, names, href) for values in page_rows]
 
 
 def caption(filters, page, count):

@@ -27,15 +27,10 @@ def dashboard(request):
     form = board.DashboardFilterForm(data, staff=staff)
     filters = form.filters()
     referrals = board.filtered(request.user, filters)
-    # The same for every team member (with no search or filter, the counts): kept while the
-    # data is unchanged (ADR 0016).
-    if filters.narrowing:
-        counts = referrals.queue_counts(now)
-    else:
-        counts = kept("queue_counts", lambda: referrals.queue_counts(now))
+
+    counts, page = board.counts_and_page(referrals, filters, request.GET, now, kept)
     alert_list = kept(alerts.kept_name(), lambda: alerts.alerts(request.user, now))
     count = counts[filters.queue]
-    page = board.paginate(board.in_queue(referrals, filters, now), filters, request.GET, count)
     # The rows name babies: one event for the list. What was searched for is not stored (it
     # is often a name).
     audit.record(
@@ -53,7 +48,7 @@ def dashboard(request):
         "matches_elsewhere": board.matches_elsewhere(queues, filters),
         "search_keeps": board.search_keeps(filters),
         "search_key": search_key,
-        "rows": board.rows(page.rows, timezone.localdate(now), staff),
+        "rows": board.rows(page.rows, now, staff),
         "caption": board.caption(filters, page, count),
         "pagination": keyset_pagination(page, links, board.key_of),
         "clear_filters": board.clear_filters_href(filters, search_key),

@@ -6,6 +6,7 @@ These tests commit (transaction=True): the version moves only when a transaction
 nothing is kept inside one, so a test in a transaction would never reach what it tests."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -13,12 +14,24 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from imhs.models import AuditAction, AuditEvent
-from referrals.models import Attendance, Referral, Status
+from referrals import invitations
+from referrals.models import (
+    Attendance,
+    InformationRequest,
+    ParentInvitation,
+    ParentViews,
+    Referral,
+    Status,
+)
 from referrals.team import unchanged
+from referrals.team.dashboard import PAGE_SIZE
 from tests.factories import (
     AppointmentFactory,
+    CareRelationshipFactory,
+    CarerFactory,
     ReferralFactory,
     TeamMemberFactory,
+    UnavailabilityFactory,
 )
 from tests.sign_in import sign_in
 
@@ -202,3 +215,83 @@ def test_the_alert_settings_are_part_of_what_is_kept(settings, team_client):
     assert alert_rows(team_client.get(URL), "no_appointment")
     settings.ALERT_NO_APPOINTMENT_DAYS = 30
     assert alert_rows(team_client.get(URL), "no_appointment") == []
+
+
+# --- a queue's first page of rows -----------------------------------------------------------
+
+
+def parent_views(response, referral):
+    [row] = [row for row in response.context["rows"] if row.reference == referral.reference]
+    return row.parent_views
+
+
+def test_the_first_page_is_kept_and_a_later_page_is_not(team_client):
+    for _ in range(PAGE_SIZE + 2):
+        ReferralFactory(submitted=True, with_carer=False)
+    first = team_client.get(URL)
+    with CaptureQueriesContext(connection) as again:
+        assert team_client.get(URL).context["rows"] == first.context["rows"]
+    # Kept: no query reads the rows (their parents' links are read with them).
+    assert not any("referrals_parentinvitation" in q["sql"] for q in again.captured_queries)
+    next_page = first.context["pagination"].next
+    with CaptureQueriesContext(connection) as later:
+        assert len(team_client.get(URL + next_page).context["rows"]) == 2
+    assert any("referrals_parentinvitation" in q["sql"] for q in later.captured_queries)
+
+
+def test_the_first_pages_rows_follow_each_committed_change(team_client):
+    team_member = TeamMemberFactory()
+    referral = ReferralFactory(submitted=True, with_carer=False, parent_views_method="secure_link")
+    carer = CarerFactory()
+    CareRelationshipFactory(infant=referral.infant, carer=carer, has_parental_responsibility=True)
+    assert parent_views(team_client.get(URL), referral) == "Secure link to be sent"
+
+    invitation, _ = invitations.create(referral, carer=carer, by=team_member, send_email=False)
+    assert parent_views(team_client.get(URL), referral) == "Link sent"
+
+    ParentInvitation.objects.filter(pk=invitation.pk).update(first_opened_at=timezone.now())
+    assert parent_views(team_client.get(URL), referral) == "Link opened"
+
+    now = timezone.now()
+    ParentViews.objects.create(referral=referral, carer=carer, saved_at=now, submitted_at=now)
+    assert parent_views(team_client.get(URL), referral) == "Views received"
+
+    Referral.objects.filter(pk=referral.pk).update(status=Status.INFORMATION_REQUESTED)
+    InformationRequest.objects.create(
+        referral=referral, question="Synthetic question?", asked_by=team_member, asked_at=now
+    )
+    [row] = team_client.get(URL, {"queue": "information_requested"}).context["rows"]
+    assert row.status_detail.startswith("waiting since ")
+
+
+def test_the_clock_on_a_kept_page_follows_unavailability(team_client):
+    referral = ReferralFactory(
+        accepted=True, with_carer=False, submitted_at=days_ago(30), decided_at=days_ago(20)
+    )
+    params = {"queue": "awaiting_allocation"}
+    [row] = team_client.get(URL, params).context["rows"]
+    assert row.days_waiting == "30 days"
+    today = timezone.localdate()
+    UnavailabilityFactory(
+        referral=referral,
+        start=today - datetime.timedelta(days=10),
+        end=today - datetime.timedelta(days=1),
+    )
+    [row] = team_client.get(URL, params).context["rows"]
+    assert row.days_waiting == "20 days"  # ten days the family could not come pause the clock
+
+
+def test_a_link_expires_on_a_kept_page_with_nothing_written(team_client):
+    """The links' state is worked out as each page is drawn: time alone moves it on."""
+    team_member = TeamMemberFactory()
+    referral = ReferralFactory(submitted=True, with_carer=False, parent_views_method="secure_link")
+    carer = CarerFactory()
+    CareRelationshipFactory(infant=referral.infant, carer=carer, has_parental_responsibility=True)
+    invitation, _ = invitations.create(referral, carer=carer, by=team_member, send_email=False)
+    expires = timezone.now() + datetime.timedelta(seconds=3)
+    ParentInvitation.objects.filter(pk=invitation.pk).update(expires_at=expires)
+    assert parent_views(team_client.get(URL), referral) == "Link sent"
+    version_then = version()
+    time.sleep(max((expires - timezone.now()).total_seconds(), 0) + 0.2)
+    assert parent_views(team_client.get(URL), referral) == "Link expired"
+    assert version() == version_then  # nothing written: the kept rows, drawn at a later moment

@@ -17,6 +17,9 @@ def at_noon(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
+NOW = at_noon(TODAY)
+
+
 def referral(**fields):
     """A referral's row values as the dashboard reads them (dashboard.ROW_FIELDS), with no
     appointments and no unavailability; `infant` and `referrer` as (given, family) names."""
@@ -38,6 +41,7 @@ def referral(**fields):
             "possible_duplicate": False,
             "priority": "",
             "infant__date_of_birth": datetime.date(2025, 2, 14),
+            "parent_links": [],
             "clock_appointments": [],
             "clock_unavailability": [],
             **{
@@ -57,7 +61,7 @@ NAMES = {7: "Reviewtest Person", 8: "Allocatedtest Person"}
 
 
 def test_row_shows_age_in_months_waiting_and_referrer():
-    row = dashboard.row(referral(), TODAY, NAMES)
+    row = dashboard.row(referral(), NOW, NAMES)
     assert row.baby_name == "Unitbaby Example"
     assert row.age == "21 months"  # 14 February 2025 to 20 November 2026
     assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == (
@@ -82,18 +86,18 @@ def test_row_shows_age_in_months_waiting_and_referrer():
 )
 def test_row_flags_a_wait_past_18_weeks(days, week, over):
     received = at_noon(TODAY - datetime.timedelta(days))
-    row = dashboard.row(referral(submitted_at=received), TODAY, NAMES)
+    row = dashboard.row(referral(submitted_at=received), NOW, NAMES)
     assert (row.week_of_18, row.over_18_weeks) == (week, over)
 
 
 @pytest.mark.parametrize("status", ["declined", "withdrawn", "closed"])
 def test_row_of_a_decided_or_ended_referral_is_not_waiting(status):
-    row = dashboard.row(referral(status=status), TODAY, NAMES)
+    row = dashboard.row(referral(status=status), NOW, NAMES)
     assert (row.days_waiting, row.week_of_18, row.over_18_weeks) == ("Not waiting", "", False)
 
 
 def test_row_stops_waiting_once_treatment_has_started():
-    row = dashboard.row(referral(status="in_treatment"), TODAY, NAMES)
+    row = dashboard.row(referral(status="in_treatment"), NOW, NAMES)
     assert row.days_waiting == "Not waiting"
 
 
@@ -107,7 +111,44 @@ def test_row_stops_waiting_once_treatment_has_started():
     ],
 )
 def test_row_parents_views_status(method, text):
-    assert dashboard.row(referral(parent_views_method=method), TODAY, NAMES).parent_views == text
+    assert dashboard.row(referral(parent_views_method=method), NOW, NAMES).parent_views == text
+
+
+def link(*, expires_in_days=20, **set_at):
+    """A secure link as the rows' query reads it: its times as JSON text."""
+    return {
+        "revoked": None,
+        "locked": None,
+        "opened": None,
+        **dict.fromkeys(set_at, "2026-11-01T09:00:00+00:00"),
+        "expires": (NOW + datetime.timedelta(days=expires_in_days)).isoformat(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("links", "text"),
+    [
+        ([link()], "Link sent"),
+        ([link(opened=True)], "Link opened"),
+        ([link(expires_in_days=0)], "Link expired"),  # expires this moment: expired
+        ([link(expires_in_days=-1, opened=True)], "Link expired"),
+        ([link(revoked=True)], "Link revoked"),
+        # Several links: the most telling, whatever the order.
+        ([link(revoked=True), link(expires_in_days=-3), link()], "Link sent"),
+        ([link(), link(locked=True, opened=True)], "Link locked"),
+        ([link(revoked=True), link(expires_in_days=-3)], "Link expired"),
+    ],
+)
+def test_row_says_the_most_telling_state_of_the_secure_links_at_its_moment(links, text):
+    shown = dashboard.row(
+        referral(parent_views_method="secure_link", parent_links=links), NOW, NAMES
+    )
+    assert shown.parent_views == text
+
+
+def test_row_says_views_received_before_any_link():
+    received = referral(parent_views_received=3, parent_links=[link(locked=True)])
+    assert dashboard.row(received, NOW, NAMES).parent_views == "Views received"
 
 
 @pytest.mark.parametrize(
@@ -120,11 +161,11 @@ def test_row_parents_views_status(method, text):
     ],
 )
 def test_row_eligibility_label(outcome, label):
-    assert dashboard.row(referral(eligibility_outcome=outcome), TODAY, NAMES).eligibility == label
+    assert dashboard.row(referral(eligibility_outcome=outcome), NOW, NAMES).eligibility == label
 
 
 def test_row_says_who_is_reviewing():
-    row = dashboard.row(referral(status="in_review", review_started_by_id=7), TODAY, NAMES)
+    row = dashboard.row(referral(status="in_review", review_started_by_id=7), NOW, NAMES)
     assert row.status_detail == "by Reviewtest Person"
 
 
@@ -132,13 +173,13 @@ def test_row_says_since_when_information_was_asked_for():
     waiting = referral(
         status="information_requested", information_requested_at=at_noon(datetime.date(2026, 11, 3))
     )
-    assert dashboard.row(waiting, TODAY, NAMES).status_detail == "waiting since 3 November 2026"
+    assert dashboard.row(waiting, NOW, NAMES).status_detail == "waiting since 3 November 2026"
 
 
 def test_row_shows_priority_allocation_and_duplicate_flag():
     row = dashboard.row(
         referral(status="accepted", priority="urgent", allocated_to_id=8, possible_duplicate=True),
-        TODAY,
+        NOW,
         NAMES,
     )
     assert (row.priority, row.urgent, row.allocated_to) == ("Urgent", True, "Allocatedtest Person")
@@ -147,12 +188,12 @@ def test_row_shows_priority_allocation_and_duplicate_flag():
 
 def test_age_is_not_known_without_a_date_of_birth():
     unborn = referral(infant__date_of_birth=None)
-    assert dashboard.row(unborn, TODAY, NAMES).age == "Not known"
+    assert dashboard.row(unborn, NOW, NAMES).age == "Not known"
 
 
 def test_one_month_is_singular():
     one = referral(infant__date_of_birth=datetime.date(2026, 10, 20))
-    assert dashboard.row(one, TODAY, NAMES).age == "1 month"
+    assert dashboard.row(one, NOW, NAMES).age == "1 month"
 
 
 def test_queue_links_keep_the_filters_and_drop_the_page():
