@@ -1215,10 +1215,10 @@ class DestructionRecord(models.Model):
 
 class DataVersion(models.Model):
     """One row, one number: raised at the commit of every transaction that wrote to the
-    referrals, their appointments, the babies or the people (a deferred trigger, migration
-    0020), from a sequence, so it only ever goes up, in the order of those commits. What the
-    team's pages work out the same for everyone is kept while it is unchanged
-    (referrals.team.unchanged, ADR 0016)."""
+    referrals, their appointments, unavailability, parents' links and views, questions, the
+    babies or the people (a deferred trigger, migration 0020), from a sequence, so it only
+    ever goes up, in the order of those commits. What the team's pages work out the same for
+    everyone is kept while it is unchanged (referrals.team.unchanged, ADR 0016)."""
 
     number = models.BigIntegerField()
 

@@ -9,12 +9,16 @@ plans on thousands of rows):
   then "more than" it. The current queue's count is the caption's: no paginator count;
 - the page of rows, one query: a keyset page (referrals.pagination) in the order of an index,
   (status, submitted_at, reference) for a queue and (submitted_at, reference) for "All", either
-  way, so the last page costs what the first does; only the columns a row shows, the people's
-  names by one join each, and the parents' views and links as subqueries run for the page's
-  rows only;
+  way, so the last page costs what the first does; read as values, only the columns a row
+  shows, the baby's and referrer's names by one join each, the staff by id (named from
+  `staff()`), and the parents' views and links, the last question and the clock's
+  appointments and unavailability as subqueries run for the page's rows only;
 - the search (`ReferralQuerySet.search`) by what was typed, each kind one index's lookup;
-- two for the page's appointments and unavailability (the clock), one for the "allocated to"
-  choices.
+- one for the staff (the "allocated to" choices and the rows' names).
+
+The staff, the alerts and, with no search or filter, the counts and each queue's first page
+are kept while the data is unchanged (`counts_and_page`, referrals.team.unchanged, ADR 0016):
+a page with nothing changed since the last reads only the data's version.
 
 Rows are made here ready to print (words, the referral page's link, the received date), so the
 table's loop only prints them (templates/referrals/team/_table.html).

@@ -1,11 +1,12 @@
 """What the team's pages work out the same for every team member, kept while the data it was
-worked out from is unchanged (ADR 0016): the dashboard's queue counts, its alerts and the staff
-who can be chosen, on a page with no search and no filter.
+worked out from is unchanged (ADR 0016): the dashboard's alerts and the staff who can be
+chosen; with no search and no filter, its queue counts and each queue's first page of rows.
 
 The data's version is `referrals.models.DataVersion`: one number, raised by a deferred trigger
-at the commit of every transaction that wrote to the referrals, their appointments, the babies
-or the people. Kept here, in each process's memory, with the number it was worked out under and
-the day; worked out again when either has moved.
+at the commit of every transaction that wrote to a table those read (referrals migration 0020
+lists them: a new table read needs its trigger, in a new migration). Kept here, in each
+process's memory, with the number it was worked out under and the day; worked out again when
+either has moved.
 
 Why it is never out of date: the number is read first, then the data, each statement seeing
 every transaction committed before it began. So what is kept holds at least every change up to

@@ -231,8 +231,10 @@ def test_the_first_page_is_kept_and_a_later_page_is_not(team_client):
     first = team_client.get(URL)
     with CaptureQueriesContext(connection) as again:
         assert team_client.get(URL).context["rows"] == first.context["rows"]
-    # Kept: no query reads the rows (their parents' links are read with them).
+    # Kept: no query reads the rows (their parents' links are read with them). Five in all:
+    # the session, the user, the second factor, the data version and the audit event.
     assert not any("referrals_parentinvitation" in q["sql"] for q in again.captured_queries)
+    assert len(again.captured_queries) == 5
     next_page = first.context["pagination"].next
     with CaptureQueriesContext(connection) as later:
         assert len(team_client.get(URL + next_page).context["rows"]) == 2
