@@ -133,11 +133,21 @@ def _queues(now):
     }
 
 
+def start_of(day):
+    """The first moment of `day` in the service's time zone: "on or after day D" compares
+    with an indexed timestamp as ">= start_of(D)"."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def received_on(submitted_at):
+    """A referral's received date (Referral.received_on) from when it was sent; None unsent."""
+    return timezone.localdate(submitted_at) if submitted_at else None
+
+
 def _declined_since(now):
     """The start of the first of the last 90 days: whole days, so the queue changes with the
     day, as what the dashboard keeps does (referrals.team.unchanged)."""
-    first = timezone.localdate(now) - DECLINED_RECENTLY + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    return start_of(timezone.localdate(now) - DECLINED_RECENTLY + datetime.timedelta(days=1))
 
 
 def _open_queues(now):
@@ -506,7 +516,7 @@ class Referral(models.Model):
     def received_on(self):
         """The received date: the referral-to-treatment clock starts here (referrals.
         waiting_times counts from it)."""
-        return timezone.localdate(self.submitted_at) if self.submitted_at else None
+        return received_on(self.submitted_at)
 
     def wait(self, today):
         """The referral-to-treatment wait (referrals.waiting_times), from this referral's

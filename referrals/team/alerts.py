@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhs.nhsuk.text import plural
-from referrals.models import Referral
+from referrals.models import Referral, start_of
 from referrals.team.pages import page_url
 
 # An alert lists this many referrals, longest waiting first, says when there are more, and
@@ -37,12 +37,6 @@ class Alert:
     @property
     def count_words(self):
         return f"more than {LISTED}" if self.more else str(len(self.rows))
-
-
-def start_of(day):
-    """The first moment of `day` in the service's time zone: "decided before the start of day
-    D" is "decided on or before D - 1", and compares with the indexed timestamp."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _cutoff(today, days):

@@ -57,6 +57,7 @@ from referrals.models import (
     Status,
     clock_columns,
     clock_of,
+    received_on,
     wait_of,
 )
 from referrals.pagination import KEYSET_PARAMS, Cursor, cursor_from, keyset_page, query_with
@@ -139,7 +140,7 @@ def staff():
     One query."""
     members = User.objects.filter(role__in=STAFF_ROLES).order_by("family_name", "given_name")
     return [
-        StaffMember(pk, f"{given} {family}".strip(), active)
+        StaffMember(pk, _full_name(given, family), active)
         for pk, given, family, active in members.values_list(
             "pk", "given_name", "family_name", "is_active"
         )
@@ -523,10 +524,14 @@ def _profession(value):
     return PROFESSION_LABELS.get(value) or value or "Not given"
 
 
-def _name(values, person):
-    """A person's name from a row's values (Infant.full_name, User.full_name); "" for none."""
-    given, family = values[f"{person}__given_name"], values[f"{person}__family_name"]
+def _full_name(given, family):
+    """A person's name as User.full_name and Infant.full_name write it; "" for none."""
     return f"{given or ''} {family or ''}".strip()
+
+
+def _name(values, person):
+    """A person's name from a row's values."""
+    return _full_name(values[f"{person}__given_name"], values[f"{person}__family_name"])
 
 
 def _waiting(values, today):
@@ -537,7 +542,7 @@ def _waiting(values, today):
     appointments, unavailability = clock_of(values)
     wait = wait_of(
         status=values["status"],
-        received_on=_received_on(values),
+        received_on=received_on(values["submitted_at"]),
         closed_on=values["closed_on"],
         today=today,
         appointments=appointments,
@@ -548,11 +553,6 @@ def _waiting(values, today):
         f"{wait.adjusted_weeks} of {waiting_times.TREATMENT_WEEKS} weeks",
         wait.adjusted_weeks > waiting_times.TREATMENT_WEEKS,
     )
-
-
-def _received_on(values):
-    """Referral.received_on, from a row's values."""
-    return timezone.localdate(values["submitted_at"]) if values["submitted_at"] else None
 
 
 def _status_detail(values, names):
@@ -591,7 +591,7 @@ def row(values, now, names, href=None):
     """A row ready to print at `now` from a referral's values (ROW_FIELDS, read by
     `page_rows`); `names`: the staff's names by id (`staff_names`)."""
     today = timezone.localdate(now)
-    received = _received_on(values)
+    received = received_on(values["submitted_at"])
     days, week, over = _waiting(values, today)
     eligibility, eligibility_class = ELIGIBILITY_LABELS.get(
         values["eligibility_outcome"], ("Not assessed", "nhsuk-tag--grey")
@@ -630,7 +630,7 @@ def staff_names(staff, page_rows):
     named = {values[field] for values in page_rows for field in STAFF_FIELDS} - {None}
     if missing := named - names.keys():
         found = User.objects.filter(pk__in=missing).values_list("pk", "given_name", "family_name")
-        names.update({pk: f"{given} {family}".strip() for pk, given, family in found})
+        names.update({pk: _full_name(given, family) for pk, given, family in found})
     return names
 
 
